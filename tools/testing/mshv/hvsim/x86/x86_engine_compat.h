@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types used by the hvsim x86 engine, so that the same source builds in the
+ * kernel (hvsim module) and as a userspace library (tests, fuzzing).
+ */
+#ifndef _HVSIM_X86_ENGINE_COMPAT_H
+#define _HVSIM_X86_ENGINE_COMPAT_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/string.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+#endif
+
+#endif /* _HVSIM_X86_ENGINE_COMPAT_H */

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites that need hvsim:
+ *  - hvsim: the model rejects what the hypervisor rejects (control word,
+ *    alignment, partition state, pools);
+ *  - mshv_hv_call: the driver's hypercall layer under hvsim's fault
+ *    injection -- partial completion at every rep position, "needs memory"
+ *    at every call, hard failures -- with no page leaked.
+ */
+#include <kunit/test.h>
+#include <linux/irqflags.h>
+#include <linux/mm.h>
+
+#include "../../../../drivers/hv/mshv_root.h"
+
+/* hvsim's test interface (exported by hvsim.ko). */
+int hvsim_inject_fault(u16 code, u16 status, unsigned int nth,
+		       unsigned int reps, int times);
+void hvsim_clear_faults(void);
+u64 hvsim_calls(u16 code);
+u64 hvsim_reps(u16 code);
+u64 hvsim_nr_partitions(void);
+u64 hvsim_deposited_pages(u64 id);
+extern unsigned int hvsim_rep_slice;
+
+/* ------------------------------------------------------------------ */
+
+struct hvsim_test_ctx {
+	unsigned int saved_slice;
+	u64 deposited_before;
+};
+
+static int hvsim_test_init(struct kunit *test)
+{
+	struct hvsim_test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->saved_slice = hvsim_rep_slice;
+	ctx->deposited_before = mshv_pages_deposited() -
+				hvsim_deposited_pages(HV_PARTITION_ID_SELF);
+	test->priv = ctx;
+	hvsim_clear_faults();
+	return 0;
+}
+
+static void hvsim_test_exit(struct kunit *test)
+{
+	struct hvsim_test_ctx *ctx = test->priv;
+
+	hvsim_clear_faults();
+	hvsim_rep_slice = ctx->saved_slice;
+	/* Every page deposited into a child during the test came back. */
+	KUNIT_EXPECT_EQ(test, mshv_pages_deposited() -
+			hvsim_deposited_pages(HV_PARTITION_ID_SELF),
+			ctx->deposited_before);
+}
+
+/* Issue a raw memory-based call on this CPU's pages. */
+static u64 raw_call(u64 control, const void *in, size_t in_len, void **outp)
+{
+	void *input, *output;
+	unsigned long flags;
+	u64 status;
+
+	local_irq_save(flags);
+	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+	memset(input, 0, HV_HYP_PAGE_SIZE);
+	memcpy(input, in, in_len);
+	status = hv_do_hypercall(control, input, output);
+	local_irq_restore(flags);
+	if (outp)
+		*outp = output;
+	return status;
+}
+
+static u64 create_partition(struct kunit *test)
+{
+	static const u64 none[2];
+	u64 id = 0;
+
+	KUNIT_ASSERT_EQ(test, 0, mshv_hvcall_create_partition(
+			HV_PARTITION_CREATION_FLAG_EXO_PARTITION, 0, none, 0, &id));
+	KUNIT_ASSERT_NE(test, id, 0);
+	return id;
+}
+
+static void destroy_partition(struct kunit *test, u64 id)
+{
+	KUNIT_EXPECT_EQ(test, 0, mshv_withdraw_all(id));
+	KUNIT_EXPECT_EQ(test, 0ULL, hvsim_deposited_pages(id));
+	KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_delete_partition(id));
+}
+
+/* ---------------------------------------------- hvsim: control word ---- */
+
+struct ctrl_case {
+	const char *desc;
+	u64 control;
+	u16 status;
+};
+
+static const struct ctrl_case ctrl_cases[] = {
+	{ "unknown code", 0x01ff, HV_STATUS_INVALID_HYPERCALL_CODE },
+	{ "reserved bit 27", HVCALL_GET_PARTITION_ID | BIT_ULL(27),
+	  HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "nested bit 31", HVCALL_GET_PARTITION_ID | BIT_ULL(31),
+	  HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "reserved bit 44", HVCALL_GET_PARTITION_ID | BIT_ULL(44),
+	  HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "reserved bit 63", HVCALL_GET_PARTITION_ID | BIT_ULL(63),
+	  HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "rep count on a simple call", HVCALL_GET_PARTITION_ID | (1ULL << 32),
+	  HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "rep start on a simple call", HVCALL_GET_PARTITION_ID | (1ULL << 48),
+	  HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "no rep count on a rep call", HVCALL_WITHDRAW_MEMORY,
+	  HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "rep start == rep count", HVCALL_WITHDRAW_MEMORY | (2ULL << 32) |
+	  (2ULL << 48), HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "varhead on a call without one", HVCALL_GET_PARTITION_ID | (1ULL << 17),
+	  HV_STATUS_INVALID_HYPERCALL_INPUT },
+	{ "valid", HVCALL_GET_PARTITION_ID, HV_STATUS_SUCCESS },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ctrl, ctrl_cases, desc);
+
+static void hvsim_test_control_word(struct kunit *test)
+{
+	const struct ctrl_case *c = test->param_value;
+	u64 zero[2] = { HV_PARTITION_ID_SELF, 0 };
+
+	KUNIT_EXPECT_EQ(test, hv_result(raw_call(c->control, zero, sizeof(zero),
+						 NULL)), c->status);
+}
+
+static void hvsim_test_fast_conventions(struct kunit *test)
+{
+	/* A memory-only call issued fast. */
+	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_GET_PARTITION_ID, 0)),
+			HV_STATUS_INVALID_HYPERCALL_INPUT);
+	/* A fast-capable call with a bad partition id. */
+	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
+							      0x7777777)),
+			HV_STATUS_INVALID_PARTITION_ID);
+}
+
+static void hvsim_test_alignment(struct kunit *test)
+{
+	struct hv_input_get_system_property *in;
+	void *output;
+	unsigned long flags;
+	u8 *input;
+	u64 status;
+
+	local_irq_save(flags);
+	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+	memset(input, 0, HV_HYP_PAGE_SIZE);
+	/* Not 8-byte aligned. */
+	in = (void *)(input + 4);
+	in->property_id = HV_SYSTEM_PROPERTY_SCHEDULER_TYPE;
+	status = hv_do_hypercall(HVCALL_GET_SYSTEM_PROPERTY, in, output);
+	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_INVALID_ALIGNMENT);
+	/* Crossing the end of the page. */
+	in = (void *)(input + HV_HYP_PAGE_SIZE - 8);
+	status = hv_do_hypercall(HVCALL_GET_SYSTEM_PROPERTY, in, output);
+	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_INVALID_ALIGNMENT);
+	/* Output overlapping input. */
+	in = (void *)input;
+	in->property_id = HV_SYSTEM_PROPERTY_SCHEDULER_TYPE;
+	status = hv_do_hypercall(HVCALL_GET_SYSTEM_PROPERTY, in, input + 8);
+	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_INVALID_PARAMETER);
+	/* Reserved field of the input. */
+	in->reserved = 1;
+	status = hv_do_hypercall(HVCALL_GET_SYSTEM_PROPERTY, in, output);
+	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_INVALID_PARAMETER);
+	local_irq_restore(flags);
+}
+
+/* ----------------------------------------------- hvsim: partitions ---- */
+
+static void hvsim_test_partition_lifecycle(struct kunit *test)
+{
+	u64 before = hvsim_nr_partitions();
+	u64 id = create_partition(test);
+
+	KUNIT_EXPECT_EQ(test, hvsim_nr_partitions(), before + 1);
+	/* Finalize is only for an initialized partition. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, mshv_hvcall_finalize_partition(id));
+	KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_initialize_partition(id));
+	KUNIT_EXPECT_GT(test, hvsim_deposited_pages(id), 0ULL);
+	/* Initialize twice: INVALID_PARTITION_STATE. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, mshv_hvcall_initialize_partition(id));
+	/* Delete while initialized, or with pages deposited: refused. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, mshv_hvcall_delete_partition(id));
+	KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_finalize_partition(id));
+	KUNIT_EXPECT_EQ(test, -EINVAL, mshv_hvcall_delete_partition(id));
+	/* After finalize no deposit is accepted. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, mshv_deposit_pages(id, 1, false));
+	destroy_partition(test, id);
+	KUNIT_EXPECT_EQ(test, hvsim_nr_partitions(), before);
+	/* The id is gone. */
+	KUNIT_EXPECT_EQ(test, -EINVAL, mshv_hvcall_delete_partition(id));
+}
+
+static void hvsim_test_withdraw_empty(struct kunit *test)
+{
+	struct hv_input_withdraw_memory in = {};
+	u64 id = create_partition(test), status;
+
+	in.partition_id = id;
+	status = raw_call(mshv_hvcall_control(HVCALL_WITHDRAW_MEMORY, 0, 4, 0),
+			  &in, sizeof(in), NULL);
+	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_NO_RESOURCES);
+	KUNIT_EXPECT_EQ(test, hv_repcomp(status), 0);
+	/* The root's own pool cannot be withdrawn from. */
+	in.partition_id = HV_PARTITION_ID_SELF;
+	status = raw_call(mshv_hvcall_control(HVCALL_WITHDRAW_MEMORY, 0, 4, 0),
+			  &in, sizeof(in), NULL);
+	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_INVALID_PARAMETER);
+	destroy_partition(test, id);
+}
+
+static void hvsim_test_double_deposit(struct kunit *test)
+{
+	struct hv_deposit_memory *in;
+	u64 id = create_partition(test), status;
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	local_irq_save(flags);
+	in = *this_cpu_ptr(hyperv_pcpu_input_arg);
+	in->partition_id = id;
+	in->gpa_page_list[0] = page_to_pfn(page);
+	in->gpa_page_list[1] = page_to_pfn(page);
+	status = hv_do_hypercall(mshv_hvcall_control(HVCALL_DEPOSIT_MEMORY, 0, 2, 0),
+				 in, NULL);
+	local_irq_restore(flags);
+	/* The first rep went in; the same page again is refused. */
+	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_ACCESS_DENIED);
+	KUNIT_EXPECT_EQ(test, hv_repcomp(status), 1);
+	KUNIT_EXPECT_EQ(test, hvsim_deposited_pages(id), 1ULL);
+	/* It comes back through withdrawal (and is freed by it). */
+	destroy_partition(test, id);
+}
+
+/* ------------------------------------------ driver: rep restarts ---- */
+
+static const unsigned int slices[] = { 0, 1, 7, 64, 510 };
+
+static void mshv_test_deposit_time_slices(struct kunit *test)
+{
+	unsigned int i, n = 511;
+
+	for (i = 0; i < ARRAY_SIZE(slices); i++) {
+		u64 id = create_partition(test), calls;
+
+		hvsim_rep_slice = slices[i];
+		calls = hvsim_calls(HVCALL_DEPOSIT_MEMORY);
+		KUNIT_EXPECT_EQ(test, 0, mshv_deposit_pages(id, n, false));
+		KUNIT_EXPECT_EQ(test, hvsim_deposited_pages(id), (u64)n);
+		/* One call per slice: the driver resumed, never restarted. */
+		KUNIT_EXPECT_EQ_MSG(test, hvsim_calls(HVCALL_DEPOSIT_MEMORY) - calls,
+				    (u64)(slices[i] ? DIV_ROUND_UP(n, slices[i]) : 1),
+				    "slice %u", slices[i]);
+		destroy_partition(test, id);
+	}
+}
+
+/* Partial success ("time slice") injected at every rep position. */
+static void mshv_test_deposit_partial_everywhere(struct kunit *test)
+{
+	unsigned int k, n = 40;
+
+	hvsim_rep_slice = 0;
+	for (k = 1; k < n; k++) {
+		u64 id = create_partition(test);
+
+		KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_DEPOSIT_MEMORY,
+							    HV_STATUS_SUCCESS, 1, k, 1));
+		KUNIT_EXPECT_EQ(test, 0, mshv_deposit_pages(id, n, false));
+		KUNIT_EXPECT_EQ_MSG(test, hvsim_deposited_pages(id), (u64)n,
+				    "partial at rep %u", k);
+		destroy_partition(test, id);
+	}
+}
+
+/* A hard failure at every rep position: accepted pages stay, rest freed. */
+static void mshv_test_deposit_failure_everywhere(struct kunit *test)
+{
+	unsigned int k, n = 40;
+
+	hvsim_rep_slice = 0;
+	for (k = 0; k < n; k++) {
+		u64 id = create_partition(test);
+
+		KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_DEPOSIT_MEMORY,
+							    HV_STATUS_INVALID_PARAMETER,
+							    1, k, 1));
+		KUNIT_EXPECT_EQ(test, -EINVAL, mshv_deposit_pages(id, n, false));
+		KUNIT_EXPECT_EQ_MSG(test, hvsim_deposited_pages(id), (u64)k,
+				    "failure at rep %u", k);
+		destroy_partition(test, id);
+	}
+}
+
+/* INSUFFICIENT_MEMORY at each call of a create/initialize sequence. */
+static void mshv_test_needs_memory_everywhere(struct kunit *test)
+{
+	static const u16 statuses[] = {
+		HV_STATUS_INSUFFICIENT_MEMORY,
+		HV_STATUS_INSUFFICIENT_CONTIGUOUS_MEMORY,
+		HV_STATUS_INSUFFICIENT_ROOT_MEMORY,
+		HV_STATUS_INSUFFICIENT_CONTIGUOUS_ROOT_MEMORY,
+	};
+	unsigned int s, nth;
+
+	for (s = 0; s < ARRAY_SIZE(statuses); s++) {
+		for (nth = 1; nth <= 3; nth++) {
+			u64 id, root_before = hvsim_deposited_pages(HV_PARTITION_ID_SELF);
+
+			hvsim_clear_faults();
+			KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_CREATE_PARTITION,
+								    statuses[s], nth, 0, 1));
+			KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_INITIALIZE_PARTITION,
+								    statuses[s], nth, 0, 1));
+			id = create_partition(test);
+			KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_initialize_partition(id));
+			/* Root statuses fed the root's pool. */
+			if (statuses[s] == HV_STATUS_INSUFFICIENT_ROOT_MEMORY ||
+			    statuses[s] == HV_STATUS_INSUFFICIENT_CONTIGUOUS_ROOT_MEMORY)
+				KUNIT_EXPECT_GT(test,
+						hvsim_deposited_pages(HV_PARTITION_ID_SELF),
+						root_before);
+			KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_finalize_partition(id));
+			destroy_partition(test, id);
+		}
+	}
+}
+
+/* A call that never stops asking for memory gives up with -ENOMEM. */
+static void mshv_test_needs_memory_forever(struct kunit *test)
+{
+	u64 id = create_partition(test);
+
+	KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_INITIALIZE_PARTITION,
+						    HV_STATUS_INSUFFICIENT_MEMORY,
+						    1, 0, -1));
+	KUNIT_EXPECT_EQ(test, -ENOMEM, mshv_hvcall_initialize_partition(id));
+	hvsim_clear_faults();
+	/* Everything it deposited meanwhile is withdrawn. */
+	destroy_partition(test, id);
+}
+
+static void mshv_test_withdraw_partial(struct kunit *test)
+{
+	unsigned int i, n = 1100;
+
+	for (i = 0; i < ARRAY_SIZE(slices); i++) {
+		u64 id = create_partition(test);
+
+		hvsim_rep_slice = 0;
+		KUNIT_ASSERT_EQ(test, 0, mshv_deposit_pages(id, n, false));
+		hvsim_rep_slice = slices[i];
+		KUNIT_EXPECT_EQ(test, 0, mshv_withdraw_all(id));
+		KUNIT_EXPECT_EQ(test, hvsim_deposited_pages(id), 0ULL);
+		KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_delete_partition(id));
+	}
+}
+
+static struct kunit_case hvsim_cases[] = {
+	KUNIT_CASE_PARAM(hvsim_test_control_word, ctrl_gen_params),
+	KUNIT_CASE(hvsim_test_fast_conventions),
+	KUNIT_CASE(hvsim_test_alignment),
+	KUNIT_CASE(hvsim_test_partition_lifecycle),
+	KUNIT_CASE(hvsim_test_withdraw_empty),
+	KUNIT_CASE(hvsim_test_double_deposit),
+	{}
+};
+
+static struct kunit_suite hvsim_suite = {
+	.name = "hvsim",
+	.init = hvsim_test_init,
+	.exit = hvsim_test_exit,
+	.test_cases = hvsim_cases,
+};
+
+static struct kunit_case mshv_hv_call_cases[] = {
+	KUNIT_CASE(mshv_test_deposit_time_slices),
+	KUNIT_CASE(mshv_test_deposit_partial_everywhere),
+	KUNIT_CASE(mshv_test_deposit_failure_everywhere),
+	KUNIT_CASE(mshv_test_needs_memory_everywhere),
+	KUNIT_CASE(mshv_test_needs_memory_forever),
+	KUNIT_CASE(mshv_test_withdraw_partial),
+	{}
+};
+
+static struct kunit_suite mshv_hv_call_suite = {
+	.name = "mshv_hv_call",
+	.init = hvsim_test_init,
+	.exit = hvsim_test_exit,
+	.test_cases = mshv_hv_call_cases,
+};
+
+kunit_test_suites(&hvsim_suite, &mshv_hv_call_suite);
+
+MODULE_DESCRIPTION("KUnit tests of hvsim and of mshv_root against hvsim");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
