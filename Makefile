@@ -17,7 +17,7 @@ export MSHV_CACHE
 .PHONY: run check bench deps static clean
 
 run:
-	@$(RIG) run --quiet -- $(MSHV_CACHE)/build/demo/mshv_demo
+	@$(RIG) run -- $(MSHV_CACHE)/build/demo/mshv_demo
 
 check:
 	@tools/testing/mshv/check-all

@@ -395,9 +395,9 @@ int mshv_hvcall_create_partition(u64 flags, u64 isolation,
 			output = *this_cpu_ptr(hyperv_pcpu_output_arg);
 			memset(input, 0, sizeof(*input));
 			input->flags = flags;
-			input->compatibility_version = HV_COMPATIBILITY_21_H2;
-			input->disabled_processor_features[0] = disabled_features[0];
-			input->disabled_processor_features[1] = disabled_features[1];
+			input->compatibility_version = HV_PARTITION_COMPATIBILITY_VERSION_21H2;
+			input->disabled_processor_features.as_uint64[0] = disabled_features[0];
+			input->disabled_processor_features.as_uint64[1] = disabled_features[1];
 			input->disabled_processor_xsave_features = disabled_xsave;
 			input->isolation_properties = isolation;
 			status = hv_do_hypercall(HVCALL_CREATE_PARTITION, input, output);
@@ -412,6 +412,7 @@ int mshv_hvcall_create_partition(u64 flags, u64 isolation,
 	}
 	return -ENOMEM;
 }
+EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_create_partition);
 
 /**
  * mshv_hvcall_initialize_partition() - HVCALL_INITIALIZE_PARTITION
@@ -436,6 +437,7 @@ int mshv_hvcall_initialize_partition(u64 partition_id)
 	}
 	return -ENOMEM;
 }
+EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_initialize_partition);
 
 /**
  * mshv_hvcall_finalize_partition() - HVCALL_FINALIZE_PARTITION
@@ -448,6 +450,7 @@ int mshv_hvcall_finalize_partition(u64 partition_id)
 	return mshv_hv_status_to_errno(hv_do_fast_hypercall8(HVCALL_FINALIZE_PARTITION,
 							     partition_id));
 }
+EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_finalize_partition);
 
 /**
  * mshv_hvcall_delete_partition() - HVCALL_DELETE_PARTITION
@@ -460,6 +463,7 @@ int mshv_hvcall_delete_partition(u64 partition_id)
 	return mshv_hv_status_to_errno(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
 							     partition_id));
 }
+EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_delete_partition);
 
 /**
  * mshv_hvcall_get_scheduler_type() - which scheduler runs guest VPs
@@ -470,7 +474,7 @@ int mshv_hvcall_delete_partition(u64 partition_id)
 int mshv_hvcall_get_scheduler_type(u32 *type)
 {
 	struct hv_input_get_system_property *input;
-	struct hv_output_get_system_property *output;
+	union hv_output_get_system_property *output;
 	u64 status;
 
 	scoped_guard(irqsave) {

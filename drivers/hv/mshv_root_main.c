@@ -210,7 +210,7 @@ static long mshv_dev_ioctl_create_partition(void __user *uarg)
 	mmgrab(pt->mm);
 
 	ret = mshv_hvcall_create_partition(mshv_pt_creation_flags(args.pt_flags),
-					   HV_PARTITION_ISOLATION_TYPE_NONE,
+					   HV_ISOLATION_TYPE_NONE,
 					   args.pt_cpu_fbanks,
 					   args.pt_disabled_xsave, &pt->id);
 	if (ret)

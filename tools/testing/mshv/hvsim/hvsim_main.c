@@ -59,6 +59,7 @@ module_param_cb(scheduler, &scheduler_ops, &hvsim_scheduler, 0444);
 MODULE_PARM_DESC(scheduler, "Scheduler type reported: classic (1), core (3), root (4) or a number");
 
 unsigned int hvsim_rep_slice = 64;
+EXPORT_SYMBOL_GPL(hvsim_rep_slice);
 module_param_named(rep_slice, hvsim_rep_slice, uint, 0644);
 MODULE_PARM_DESC(rep_slice, "Reps processed per rep hypercall before a SUCCESS partial return (0 = all)");
 
@@ -244,6 +245,7 @@ static int __init hvsim_init(void)
 		goto err_free_pages;
 	hvsim_hypercall_init();
 	hvsim.next_id = 0x1000;
+	hvsim_pool_init(&hvsim.root_pool);
 	hvsim.root_pool.deposited = root_pool;
 	hvsim_debugfs_init();
 

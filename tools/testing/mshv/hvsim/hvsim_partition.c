@@ -124,12 +124,12 @@ static u16 hvsim_create_partition(struct hvsim_call *c)
 
 	if (in->flags & ~HVSIM_CREATION_FLAGS || in->padding ||
 	    in->proximity_domain_info.flags.reserved ||
-	    in->compatibility_version != HV_COMPATIBILITY_21_H2)
+	    in->compatibility_version != HV_PARTITION_COMPATIBILITY_VERSION_21H2)
 		return HV_STATUS_INVALID_PARAMETER;
 	iso_type = in->isolation_properties & HV_PARTITION_ISOLATION_TYPE_MASK;
 	/* hvsim models non-isolated partitions only; no reserved bits. */
 	if (in->isolation_properties & ~HV_PARTITION_ISOLATION_TYPE_MASK ||
-	    iso_type != HV_PARTITION_ISOLATION_TYPE_NONE)
+	    iso_type != HV_ISOLATION_TYPE_NONE)
 		return HV_STATUS_INVALID_PARAMETER;
 
 	if (!hvsim_pool_take(&hvsim.root_pool, HVSIM_COST_PARTITION))
@@ -143,8 +143,8 @@ static u16 hvsim_create_partition(struct hvsim_call *c)
 	pt->state = HVSIM_PT_CREATED;
 	pt->flags = in->flags;
 	pt->isolation = in->isolation_properties;
-	pt->disabled_features[0] = in->disabled_processor_features[0];
-	pt->disabled_features[1] = in->disabled_processor_features[1];
+	pt->disabled_features[0] = in->disabled_processor_features.as_uint64[0];
+	pt->disabled_features[1] = in->disabled_processor_features.as_uint64[1];
 	pt->disabled_xsave = in->disabled_processor_xsave_features;
 	pt->compat_version = in->compatibility_version;
 	pt->root_pages = HVSIM_COST_PARTITION;
@@ -300,13 +300,13 @@ static u16 hvsim_withdraw_rep(struct hvsim_call *c, u16 i)
 static u16 hvsim_get_system_property(struct hvsim_call *c)
 {
 	const struct hv_input_get_system_property *in = c->in;
-	struct hv_output_get_system_property *out = c->out;
+	union hv_output_get_system_property *out = c->out;
 
 	if (in->reserved)
 		return HV_STATUS_INVALID_PARAMETER;
 	switch (in->property_id) {
 	case HV_SYSTEM_PROPERTY_SCHEDULER_TYPE:
-		if (in->argument)
+		if (in->as_uint64)
 			return HV_STATUS_INVALID_PARAMETER;
 		out->scheduler_type = hvsim_scheduler;
 		return HV_STATUS_SUCCESS;
@@ -368,7 +368,7 @@ const struct hvsim_hcall hvsim_partition_hcalls[] = {
 		.code = HVCALL_GET_SYSTEM_PROPERTY, .name = "GET_SYSTEM_PROPERTY",
 		.slow = true,
 		.in_size = sizeof(struct hv_input_get_system_property),
-		.out_size = sizeof(struct hv_output_get_system_property),
+		.out_size = sizeof(union hv_output_get_system_property),
 		.call = hvsim_get_system_property,
 	},
 };

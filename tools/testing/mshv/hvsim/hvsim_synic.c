@@ -11,6 +11,7 @@
  * driver bugs and ignored.
  */
 #include <linux/module.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 

@@ -225,6 +225,8 @@ static void hvsim_test_withdraw_empty(struct kunit *test)
 
 static void hvsim_test_double_deposit(struct kunit *test)
 {
+	struct hv_input_withdraw_memory wd = {};
+	struct hv_output_withdraw_memory *out;
 	struct hv_deposit_memory *in;
 	u64 id = create_partition(test), status;
 	struct page *page = alloc_page(GFP_KERNEL);
@@ -243,7 +245,15 @@ static void hvsim_test_double_deposit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_ACCESS_DENIED);
 	KUNIT_EXPECT_EQ(test, hv_repcomp(status), 1);
 	KUNIT_EXPECT_EQ(test, hvsim_deposited_pages(id), 1ULL);
-	/* It comes back through withdrawal (and is freed by it). */
+
+	/* Take exactly that page back (the driver never counted it). */
+	wd.partition_id = id;
+	status = raw_call(mshv_hvcall_control(HVCALL_WITHDRAW_MEMORY, 0, 2, 0),
+			  &wd, sizeof(wd), (void **)&out);
+	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_NO_RESOURCES);
+	KUNIT_EXPECT_EQ(test, hv_repcomp(status), 1);
+	KUNIT_EXPECT_EQ(test, out->gpa_page_list[0], (u64)page_to_pfn(page));
+	__free_page(page);
 	destroy_partition(test, id);
 }
 

@@ -1,0 +1,3786 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hyper-V hypervisor interface (TLFS) definitions for a root partition.
+ *
+ * Shared by the mshv_root driver (which lets a VMM in the root partition
+ * create and run guest partitions) and by hvsim (the software model of the
+ * hypervisor used for testing).
+ *
+ * This header extends what Linux 6.12 already provides through
+ * <asm/hyperv-tlfs.h> (arch part plus <asm-generic/hyperv-tlfs.h>): it only
+ * defines names that 6.12 lacks and reuses 6.12's types wherever their layout
+ * is the one the hypervisor uses.  Where a 6.12 type does not fit, a new,
+ * distinct name is defined and the reason is given next to it.
+ *
+ * Conventions:
+ *  - Everything is little-endian and packed; offsets are in bytes.
+ *  - Layouts are the x64 ones.
+ *  - Reserved, padding and rsvd* fields must be zero in hypercall inputs and
+ *    are to be ignored in outputs and messages.
+ *  - The hypervisor page is always 4 KiB (HV_HYP_PAGE_SIZE), whatever the
+ *    kernel's PAGE_SIZE is; every "page number" below is in 4 KiB units.
+ *  - Bit fields of hypervisor words are given as masks (use FIELD_GET() and
+ *    FIELD_PREP()) rather than C bitfields.
+ *  - Every structure with a known size is checked with static_assert() on
+ *    its size and on its field offsets, so a layout error breaks the build.
+ *  - "(unverified)" marks values the reference material could not confirm.
+ */
+#ifndef _HYPERV_HV_ROOT_H
+#define _HYPERV_HV_ROOT_H
+
+#include <asm/hyperv-tlfs.h>
+
+#include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+#include <linux/types.h>
+
+/* Local helpers for the layout checks; undefined at the end of the file. */
+#define HV_ROOT_CHECK_SIZE(type, size) \
+	static_assert(sizeof(type) == (size))
+#define HV_ROOT_CHECK_OFFSET(type, member, off) \
+	static_assert(offsetof(type, member) == (off))
+
+/*
+ * Basic identifiers.
+ *
+ * From 6.12: HV_PARTITION_ID_SELF, HV_VP_INDEX_SELF, HV_HYP_PAGE_SIZE/SHIFT.
+ * Partition ids are chosen by the hypervisor and are never 0 or SELF.
+ */
+#define HV_PARTITION_ID_INVALID		((u64)0)
+#define HV_ANY_VP			((u32)-1)
+#define HV_NORMAL_VTL			0
+
+/* union hv_input_vtl (6.12) is the one-byte "input VTL" used below. */
+HV_ROOT_CHECK_SIZE(union hv_input_vtl, 1);
+
+/* struct hv_proximity_domain_info (6.12): all zero = no NUMA preference. */
+HV_ROOT_CHECK_SIZE(struct hv_proximity_domain_info, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_proximity_domain_info, domain_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_proximity_domain_info, flags, 4);
+
+/* 128-bit value, low quadword first. */
+struct hv_u128 {
+	u64 low_part;
+	u64 high_part;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_u128, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_u128, high_part, 8);
+
+/*
+ * Hypercall input value ("control word").
+ *
+ * From 6.12: HV_HYPERCALL_FAST_BIT (16), HV_HYPERCALL_VARHEAD_OFFSET/MASK
+ * (17-26, in 8-byte units), HV_HYPERCALL_NESTED (31),
+ * HV_HYPERCALL_RSVD1_MASK (44-47), HV_HYPERCALL_REP_START_OFFSET/MASK (48-59),
+ * HV_HYPERCALL_RSVD2_MASK (60-63).
+ *
+ * Caution: 6.12's HV_HYPERCALL_RSVD0_MASK (and so HV_HYPERCALL_RSVD_MASK)
+ * covers bits 27-31, i.e. it includes HV_HYPERCALL_NESTED.  The reserved
+ * bits of the ABI are 27-30, 44-47 and 60-63: HV_HYPERCALL_CONTROL_RSVD_MASK.
+ * A control word with any of them set fails with INVALID_HYPERCALL_INPUT.
+ */
+#define HV_HYPERCALL_CODE_MASK		GENMASK_ULL(15, 0)
+#define HV_HYPERCALL_RSVD_27_30_MASK	GENMASK_ULL(30, 27)
+#define HV_HYPERCALL_REP_COUNT_OFFSET	32
+#define HV_HYPERCALL_REP_COUNT_MASK	GENMASK_ULL(43, 32)
+#define HV_HYPERCALL_CONTROL_RSVD_MASK	(HV_HYPERCALL_RSVD_27_30_MASK | \
+					 HV_HYPERCALL_RSVD1_MASK | \
+					 HV_HYPERCALL_RSVD2_MASK)
+
+/* Largest rep count / rep start index (12-bit fields). */
+#define HV_HYPERCALL_REP_MAX		0xfff
+/* Largest variable header size, in 8-byte units (10-bit field). */
+#define HV_HYPERCALL_VARHEAD_MAX	0x3ff
+
+/*
+ * Hypercall result value: status in bits 0-15 (HV_HYPERCALL_RESULT_MASK,
+ * 6.12), reps completed in bits 32-43 (HV_HYPERCALL_REP_COMP_*, 6.12).  Reps
+ * completed is absolute (counted from rep 0, not from the rep start index).
+ * All other bits are reserved and must be ignored by the caller.
+ */
+
+static_assert(HV_HYPERCALL_CODE_MASK == HV_HYPERCALL_RESULT_MASK);
+static_assert(HV_HYPERCALL_REP_COUNT_MASK == HV_HYPERCALL_REP_COMP_MASK);
+static_assert((HV_HYPERCALL_CONTROL_RSVD_MASK & HV_HYPERCALL_NESTED) == 0);
+static_assert((HV_HYPERCALL_CONTROL_RSVD_MASK &
+	       (HV_HYPERCALL_CODE_MASK | HV_HYPERCALL_FAST_BIT |
+		HV_HYPERCALL_VARHEAD_MASK | HV_HYPERCALL_REP_COUNT_MASK |
+		HV_HYPERCALL_REP_START_MASK)) == 0);
+
+/* Fast calls: input in RDX and R8; XMM fast calls add XMM0-XMM5. */
+#define HV_HYPERCALL_FAST_INPUT_MAX	16
+#define HV_HYPERCALL_XMM_FAST_INPUT_MAX	112
+
+/* Codes from this value on are extended hypercalls (not used by the root). */
+#define HV_HYPERCALL_EXTENDED_FIRST	0x8001
+
+/*
+ * Hypercall status codes.
+ *
+ * From 6.12: HV_STATUS_SUCCESS, INVALID_HYPERCALL_CODE,
+ * INVALID_HYPERCALL_INPUT, INVALID_ALIGNMENT, INVALID_PARAMETER,
+ * ACCESS_DENIED, OPERATION_DENIED, INSUFFICIENT_MEMORY, INVALID_PORT_ID,
+ * INVALID_CONNECTION_ID, INSUFFICIENT_BUFFERS, TIME_OUT, VTL_ALREADY_ENABLED.
+ *
+ * "Needs memory" statuses (deposit and retry): INSUFFICIENT_MEMORY and
+ * INSUFFICIENT_CONTIGUOUS_MEMORY (into the pool the call charges: the target
+ * partition, but SELF for CREATE_PARTITION, CREATE_PORT and MAP_STATS_PAGE;
+ * the contiguous variant needs a physically contiguous chunk), and
+ * INSUFFICIENT_ROOT_MEMORY / INSUFFICIENT_CONTIGUOUS_ROOT_MEMORY (always into
+ * HV_PARTITION_ID_SELF).
+ */
+#define HV_STATUS_INVALID_PARTITION_STATE			0x0007
+#define HV_STATUS_UNKNOWN_PROPERTY				0x0009
+#define HV_STATUS_PROPERTY_VALUE_OUT_OF_RANGE			0x000A
+#define HV_STATUS_PARTITION_TOO_DEEP				0x000C
+#define HV_STATUS_INVALID_PARTITION_ID				0x000D
+#define HV_STATUS_INVALID_VP_INDEX				0x000E
+#define HV_STATUS_NOT_FOUND					0x0010
+#define HV_STATUS_NOT_ACKNOWLEDGED				0x0014
+#define HV_STATUS_INVALID_VP_STATE				0x0015
+#define HV_STATUS_ACKNOWLEDGED					0x0016
+#define HV_STATUS_INVALID_SAVE_RESTORE_STATE			0x0017
+#define HV_STATUS_INVALID_SYNIC_STATE				0x0018
+#define HV_STATUS_OBJECT_IN_USE					0x0019
+#define HV_STATUS_INVALID_PROXIMITY_DOMAIN_INFO			0x001A
+#define HV_STATUS_NO_DATA					0x001B
+#define HV_STATUS_INACTIVE					0x001C
+#define HV_STATUS_NO_RESOURCES					0x001D
+#define HV_STATUS_FEATURE_UNAVAILABLE				0x001E
+#define HV_STATUS_PARTIAL_PACKET				0x001F
+#define HV_STATUS_PROCESSOR_FEATURE_NOT_SUPPORTED		0x0020
+#define HV_STATUS_PROCESSOR_CACHE_LINE_FLUSH_SIZE_INCOMPATIBLE	0x0030
+#define HV_STATUS_INSUFFICIENT_BUFFER				0x0033
+#define HV_STATUS_INCOMPATIBLE_PROCESSOR			0x0037
+#define HV_STATUS_INSUFFICIENT_DEVICE_DOMAINS			0x0038
+#define HV_STATUS_CPUID_FEATURE_VALIDATION_ERROR		0x003C
+#define HV_STATUS_CPUID_XSAVE_FEATURE_VALIDATION_ERROR		0x003D
+#define HV_STATUS_PROCESSOR_STARTUP_TIMEOUT			0x003E
+#define HV_STATUS_SMX_ENABLED					0x003F
+#define HV_STATUS_INVALID_LP_INDEX				0x0041
+#define HV_STATUS_INVALID_REGISTER_VALUE			0x0050
+#define HV_STATUS_INVALID_VTL_STATE				0x0051
+#define HV_STATUS_NX_NOT_DETECTED				0x0055
+#define HV_STATUS_INVALID_DEVICE_ID				0x0057
+#define HV_STATUS_INVALID_DEVICE_STATE				0x0058
+#define HV_STATUS_PENDING_PAGE_REQUESTS				0x0059
+#define HV_STATUS_PAGE_REQUEST_INVALID				0x0060
+#define HV_STATUS_KEY_ALREADY_EXISTS				0x0065
+#define HV_STATUS_DEVICE_ALREADY_IN_DOMAIN			0x0066
+#define HV_STATUS_INVALID_CPU_GROUP_ID				0x006F
+#define HV_STATUS_INVALID_CPU_GROUP_STATE			0x0070
+#define HV_STATUS_OPERATION_FAILED				0x0071
+#define HV_STATUS_NOT_ALLOWED_WITH_NESTED_VIRT_ACTIVE		0x0072
+#define HV_STATUS_INSUFFICIENT_ROOT_MEMORY			0x0073
+#define HV_STATUS_EVENT_BUFFER_ALREADY_FREED			0x0074
+#define HV_STATUS_INSUFFICIENT_CONTIGUOUS_MEMORY		0x0075
+#define HV_STATUS_CALL_PENDING					0x0079
+#define HV_STATUS_INSUFFICIENT_CONTIGUOUS_ROOT_MEMORY		0x0083
+
+/* Pages per contiguous deposit for the *_CONTIGUOUS_* statuses (unverified). */
+#define HV_MAX_CONTIGUOUS_ALLOCATION_PAGES	8
+
+/*
+ * Hypercall codes issued by a root driver (D) or by its VMM through the
+ * passthrough interface (P).
+ *
+ * From 6.12: HVCALL_GET_PARTITION_ID (0x0046), HVCALL_DEPOSIT_MEMORY (0x0048),
+ * HVCALL_CREATE_VP (0x004e), HVCALL_GET_VP_REGISTERS (0x0050),
+ * HVCALL_SET_VP_REGISTERS (0x0051), HVCALL_POST_MESSAGE (0x005c),
+ * HVCALL_SIGNAL_EVENT (0x005d), HVCALL_ADD_LOGICAL_PROCESSOR (0x0076),
+ * HVCALL_MAP/UNMAP_DEVICE_INTERRUPT (0x007c/0x007d), HVCALL_RETARGET_INTERRUPT
+ * (0x007e), HVCALL_START_VP (0x0099), HVCALL_GET_VP_ID_FROM_APIC_ID (0x009a),
+ * HVCALL_MODIFY_SPARSE_GPA_PAGE_HOST_VISIBILITY (0x00db),
+ * HVCALL_MMIO_READ/WRITE (0x0106/0x0107) and the guest-side flush/IPI calls.
+ */
+#define HVCALL_CREATE_PARTITION				0x0040
+#define HVCALL_INITIALIZE_PARTITION			0x0041
+#define HVCALL_FINALIZE_PARTITION			0x0042
+#define HVCALL_DELETE_PARTITION				0x0043
+#define HVCALL_GET_PARTITION_PROPERTY			0x0044
+#define HVCALL_SET_PARTITION_PROPERTY			0x0045
+#define HVCALL_WITHDRAW_MEMORY				0x0049
+#define HVCALL_MAP_GPA_PAGES				0x004b
+#define HVCALL_UNMAP_GPA_PAGES				0x004c
+#define HVCALL_INSTALL_INTERCEPT			0x004d
+#define HVCALL_DELETE_VP				0x004f
+#define HVCALL_TRANSLATE_VIRTUAL_ADDRESS		0x0052
+#define HVCALL_READ_GPA					0x0053
+#define HVCALL_WRITE_GPA				0x0054
+#define HVCALL_CLEAR_VIRTUAL_INTERRUPT			0x0056
+#define HVCALL_DELETE_PORT				0x0058
+#define HVCALL_DISCONNECT_PORT				0x005b
+#define HVCALL_MAP_STATS_PAGE				0x006c
+#define HVCALL_UNMAP_STATS_PAGE				0x006d
+#define HVCALL_GET_SYSTEM_PROPERTY			0x007b
+#define HVCALL_NOTIFY_PORT_RING_EMPTY			0x008b
+/* Changes state the root driver tracks: must not be passed through. */
+#define HVCALL_SCRUB_PARTITION				0x008d
+#define HVCALL_REGISTER_INTERCEPT_RESULT		0x0091
+#define HVCALL_ASSERT_VIRTUAL_INTERRUPT			0x0094
+#define HVCALL_CREATE_PORT				0x0095
+#define HVCALL_CONNECT_PORT				0x0096
+#define HVCALL_TRANSLATE_VIRTUAL_ADDRESS_EX		0x00ac
+#define HVCALL_SIGNAL_EVENT_DIRECT			0x00c0
+#define HVCALL_POST_MESSAGE_DIRECT			0x00c1
+#define HVCALL_DISPATCH_VP				0x00c2
+#define HVCALL_GET_GPA_PAGES_ACCESS_STATES		0x00c9
+#define HVCALL_ACQUIRE_SPARSE_SPA_PAGE_HOST_ACCESS	0x00d7
+#define HVCALL_RELEASE_SPARSE_SPA_PAGE_HOST_ACCESS	0x00d8
+#define HVCALL_MAP_VP_STATE_PAGE			0x00e1
+#define HVCALL_UNMAP_VP_STATE_PAGE			0x00e2
+#define HVCALL_GET_VP_STATE				0x00e3
+#define HVCALL_SET_VP_STATE				0x00e4
+#define HVCALL_IMPORT_ISOLATED_PAGES			0x00ef
+#define HVCALL_COMPLETE_ISOLATED_IMPORT			0x00f1
+#define HVCALL_ISSUE_SNP_PSP_GUEST_REQUEST		0x00f2
+#define HVCALL_GET_VP_CPUID_VALUES			0x00f4
+#define HVCALL_GET_PARTITION_PROPERTY_EX		0x0101
+#define HVCALL_SET_PARTITION_PROPERTY_EX		0x010a
+#define HVCALL_MAP_STATS_PAGE2				0x0131
+
+/* The 6.12 values this header relies on, checked against the ABI. */
+static_assert(HV_STATUS_SUCCESS == 0x0000);
+static_assert(HV_STATUS_INVALID_HYPERCALL_CODE == 0x0002);
+static_assert(HV_STATUS_INVALID_HYPERCALL_INPUT == 0x0003);
+static_assert(HV_STATUS_INVALID_ALIGNMENT == 0x0004);
+static_assert(HV_STATUS_INVALID_PARAMETER == 0x0005);
+static_assert(HV_STATUS_ACCESS_DENIED == 0x0006);
+static_assert(HV_STATUS_OPERATION_DENIED == 0x0008);
+static_assert(HV_STATUS_INSUFFICIENT_MEMORY == 0x000B);
+static_assert(HV_STATUS_INVALID_PORT_ID == 0x0011);
+static_assert(HV_STATUS_INVALID_CONNECTION_ID == 0x0012);
+static_assert(HV_STATUS_INSUFFICIENT_BUFFERS == 0x0013);
+static_assert(HV_STATUS_TIME_OUT == 0x0078);
+static_assert(HV_STATUS_VTL_ALREADY_ENABLED == 0x0086);
+static_assert(HVCALL_GET_PARTITION_ID == 0x0046);
+static_assert(HVCALL_DEPOSIT_MEMORY == 0x0048);
+static_assert(HVCALL_CREATE_VP == 0x004e);
+static_assert(HVCALL_GET_VP_REGISTERS == 0x0050);
+static_assert(HVCALL_SET_VP_REGISTERS == 0x0051);
+static_assert(HVCALL_MODIFY_SPARSE_GPA_PAGE_HOST_VISIBILITY == 0x00db);
+static_assert(HV_PARTITION_ID_SELF == 0xffffffffffffffffULL);
+static_assert(HV_VP_INDEX_SELF == 0xfffffffe);
+static_assert(HV_HYP_PAGE_SIZE == 4096);
+static_assert(HV_HYPERCALL_FAST_BIT == 0x10000);
+static_assert(HV_HYPERCALL_VARHEAD_OFFSET == 17);
+static_assert(HV_HYPERCALL_VARHEAD_MASK == 0x0000000007fe0000ULL);
+static_assert(HV_HYPERCALL_NESTED == 0x0000000080000000ULL);
+static_assert(HV_HYPERCALL_RSVD1_MASK == 0x0000f00000000000ULL);
+static_assert(HV_HYPERCALL_REP_START_OFFSET == 48);
+static_assert(HV_HYPERCALL_REP_START_MASK == 0x0fff000000000000ULL);
+static_assert(HV_HYPERCALL_RSVD2_MASK == 0xf000000000000000ULL);
+
+/*
+ * Partition privilege mask (u64), the value of the PRIVILEGE_FLAGS property.
+ * CPUID 0x40000003 returns bits 0-31 in EAX and bits 32-63 in EBX; 6.12 has
+ * the EBX-relative names (HV_CREATE_PARTITIONS, HV_CPU_MANAGEMENT,
+ * HV_ISOLATION, ...) used to decide the partition kind:
+ *   root = CreatePartitions && CpuManagement && !Isolation
+ *   L1VH = CreatePartitions && !CpuManagement
+ */
+#define HV_PARTITION_PRIV_ACCESS_VP_RUNTIME_REG			BIT_ULL(0)
+#define HV_PARTITION_PRIV_ACCESS_PARTITION_REFERENCE_COUNTER	BIT_ULL(1)
+#define HV_PARTITION_PRIV_ACCESS_SYNIC_REGS			BIT_ULL(2)
+#define HV_PARTITION_PRIV_ACCESS_SYNTHETIC_TIMER_REGS		BIT_ULL(3)
+#define HV_PARTITION_PRIV_ACCESS_INTR_CTRL_REGS			BIT_ULL(4)
+#define HV_PARTITION_PRIV_ACCESS_HYPERCALL_MSRS			BIT_ULL(5)
+#define HV_PARTITION_PRIV_ACCESS_VP_INDEX			BIT_ULL(6)
+#define HV_PARTITION_PRIV_ACCESS_RESET_REG			BIT_ULL(7)
+#define HV_PARTITION_PRIV_ACCESS_STATS_REG			BIT_ULL(8)
+#define HV_PARTITION_PRIV_ACCESS_PARTITION_REFERENCE_TSC	BIT_ULL(9)
+#define HV_PARTITION_PRIV_ACCESS_GUEST_IDLE_REG			BIT_ULL(10)
+#define HV_PARTITION_PRIV_ACCESS_FREQUENCY_REGS			BIT_ULL(11)
+#define HV_PARTITION_PRIV_ACCESS_REENLIGHTENMENT_CONTROLS	BIT_ULL(13)
+#define HV_PARTITION_PRIV_CREATE_PARTITIONS			BIT_ULL(32)
+#define HV_PARTITION_PRIV_ACCESS_PARTITION_ID			BIT_ULL(33)
+#define HV_PARTITION_PRIV_ACCESS_MEMORY_POOL			BIT_ULL(34)
+#define HV_PARTITION_PRIV_ADJUST_MESSAGE_BUFFERS		BIT_ULL(35)
+#define HV_PARTITION_PRIV_POST_MESSAGES				BIT_ULL(36)
+#define HV_PARTITION_PRIV_SIGNAL_EVENTS				BIT_ULL(37)
+#define HV_PARTITION_PRIV_CREATE_PORT				BIT_ULL(38)
+#define HV_PARTITION_PRIV_CONNECT_PORT				BIT_ULL(39)
+#define HV_PARTITION_PRIV_ACCESS_STATS				BIT_ULL(40)
+#define HV_PARTITION_PRIV_DEBUGGING				BIT_ULL(43)
+#define HV_PARTITION_PRIV_CPU_MANAGEMENT			BIT_ULL(44)
+#define HV_PARTITION_PRIV_ACCESS_VSM				BIT_ULL(48)
+#define HV_PARTITION_PRIV_ACCESS_VP_REGISTERS			BIT_ULL(49)
+#define HV_PARTITION_PRIV_FAST_HYPERCALL_OUTPUT			BIT_ULL(51)
+#define HV_PARTITION_PRIV_ENABLE_EXTENDED_HYPERCALLS		BIT_ULL(52)
+#define HV_PARTITION_PRIV_START_VIRTUAL_PROCESSOR		BIT_ULL(53)
+#define HV_PARTITION_PRIV_ISOLATION				BIT_ULL(54)
+
+/* The EBX half must agree with 6.12's EBX-relative names. */
+static_assert(HV_PARTITION_PRIV_CREATE_PARTITIONS == (u64)HV_CREATE_PARTITIONS << 32);
+static_assert(HV_PARTITION_PRIV_CPU_MANAGEMENT == (u64)HV_CPU_MANAGEMENT << 32);
+static_assert(HV_PARTITION_PRIV_ISOLATION == (u64)HV_ISOLATION << 32);
+static_assert(HV_PARTITION_PRIV_ACCESS_MEMORY_POOL == (u64)HV_ACCESS_MEMORY_POOL << 32);
+
+/* CPUID 0x40000003 (HYPERV_CPUID_FEATURES) ECX bits that 6.12 lacks. */
+#define HV_X64_INVARIANT_MPERF_AVAILABLE		BIT(5)
+#define HV_X64_SUPERVISOR_SHADOW_STACK_AVAILABLE	BIT(6)
+#define HV_X64_ARCHITECTURAL_PMU_AVAILABLE		BIT(7)
+#define HV_X64_EXCEPTION_TRAP_INTERCEPT_AVAILABLE	BIT(8)
+/* The root scheduler may queue vectors in the register page (SCAN flag). */
+#define HV_X64_VP_DISPATCH_INTERRUPT_INJECTION_AVAILABLE	BIT(9)
+/* The root may map a VP's GHCB page (SEV-SNP). */
+#define HV_X64_GHCB_ROOT_MAPPING_AVAILABLE		BIT(10)
+
+/*
+ * Partition creation flags (HVCALL_CREATE_PARTITION input, u64).  The Linux
+ * root driver always sets EXO_PARTITION and INTERCEPT_MESSAGE_PAGE_ENABLED.
+ * LAPIC_ENABLED and X2APIC_CAPABLE are x64 only.
+ */
+#define HV_PARTITION_CREATION_FLAG_SMT_ENABLED_GUEST			BIT_ULL(0)
+#define HV_PARTITION_CREATION_FLAG_NESTED_VIRTUALIZATION_CAPABLE	BIT_ULL(1)
+#define HV_PARTITION_CREATION_FLAG_GPA_LARGE_PAGES_DISABLED		BIT_ULL(3)
+#define HV_PARTITION_CREATION_FLAG_GPA_SUPER_PAGES_ENABLED		BIT_ULL(4)
+/* The VMM in the root handles the intercepts. */
+#define HV_PARTITION_CREATION_FLAG_EXO_PARTITION			BIT_ULL(8)
+#define HV_PARTITION_CREATION_FLAG_VTL1_OVERRIDE			BIT_ULL(9)
+#define HV_PARTITION_CREATION_FLAG_VTL2_OVERRIDE			BIT_ULL(10)
+/* The hypervisor emulates the local APIC. */
+#define HV_PARTITION_CREATION_FLAG_LAPIC_ENABLED			BIT_ULL(13)
+#define HV_PARTITION_CREATION_FLAG_ENABLE_PERFMON_PMU			BIT_ULL(15)
+#define HV_PARTITION_CREATION_FLAG_ENABLE_PERFMON_LBR			BIT_ULL(16)
+/*
+ * Full intercept messages go to the per-VP intercept message page; the root's
+ * SINT0 only gets an HVMSG_OPAQUE_INTERCEPT notification.
+ */
+#define HV_PARTITION_CREATION_FLAG_INTERCEPT_MESSAGE_PAGE_ENABLED	BIT_ULL(19)
+#define HV_PARTITION_CREATION_FLAG_HYPERCALL_DOORBELL_PAGE_ENABLED	BIT_ULL(20)
+#define HV_PARTITION_CREATION_FLAG_X2APIC_CAPABLE			BIT_ULL(22)
+
+/*
+ * Isolation properties (HVCALL_CREATE_PARTITION input, u64); zero for a
+ * non-isolated partition.  The isolation type values are 6.12's
+ * enum hv_isolation_type (NONE 0, VBS 1, SNP 2, TDX 3).
+ */
+#define HV_PARTITION_ISOLATION_TYPE_MASK		GENMASK_ULL(4, 0)
+#define HV_PARTITION_ISOLATION_HOST_TYPE_MASK		GENMASK_ULL(6, 5)
+#define HV_PARTITION_ISOLATION_RSVD_MASK		GENMASK_ULL(11, 7)
+/* Page number (4 KiB units) above which guest memory is shared. */
+#define HV_PARTITION_ISOLATION_SHARED_GPA_BOUNDARY_MASK	GENMASK_ULL(63, 12)
+
+#define HV_PARTITION_ISOLATION_HOST_TYPE_NONE		0
+#define HV_PARTITION_ISOLATION_HOST_TYPE_HARDWARE	1
+#define HV_PARTITION_ISOLATION_HOST_TYPE_RESERVED	2
+
+/* compatibility_version = major << 8 | minor; Linux uses 6.9 ("21H2"). */
+#define HV_PARTITION_COMPATIBILITY_VERSION(major, minor) \
+	(((major) << 8) | (minor))
+#define HV_PARTITION_COMPATIBILITY_VERSION_21H2	\
+	HV_PARTITION_COMPATIBILITY_VERSION(6, 9)
+
+/*
+ * Processor features: two banks of u64 (bank 0 = features 0-63, bank 1 =
+ * features 64-127).  Used as the PROCESSOR_FEATURES0/1 property values and,
+ * at creation, as the *disabled* feature mask (a set bit disables it).
+ * The HV_PROC_FEATURE_* values are feature numbers: use HV_PROC_FEATURE_BANK()
+ * and HV_PROC_FEATURE_MASK() to find them in the banks.
+ */
+#define HV_PARTITION_PROCESSOR_FEATURES_BANKS	2
+
+union hv_partition_processor_features {
+	u64 as_uint64[HV_PARTITION_PROCESSOR_FEATURES_BANKS];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_partition_processor_features, 16);
+
+#define HV_PROC_FEATURE_BANK(feature)	((feature) / 64)
+#define HV_PROC_FEATURE_MASK(feature)	BIT_ULL((feature) % 64)
+
+#define HV_PROC_FEATURE_SSE3					0
+#define HV_PROC_FEATURE_LAHF_SAHF				1
+#define HV_PROC_FEATURE_SSSE3					2
+#define HV_PROC_FEATURE_SSE4_1					3
+#define HV_PROC_FEATURE_SSE4_2					4
+#define HV_PROC_FEATURE_SSE4A					5
+#define HV_PROC_FEATURE_XOP					6
+#define HV_PROC_FEATURE_POPCNT					7
+#define HV_PROC_FEATURE_CMPXCHG16B				8
+#define HV_PROC_FEATURE_ALTMOVCR8				9
+#define HV_PROC_FEATURE_LZCNT					10
+#define HV_PROC_FEATURE_MISALIGN_SSE				11
+#define HV_PROC_FEATURE_MMX_EXT					12
+#define HV_PROC_FEATURE_AMD3DNOW				13
+#define HV_PROC_FEATURE_EXTENDED_AMD3DNOW			14
+#define HV_PROC_FEATURE_PAGE_1GB				15
+#define HV_PROC_FEATURE_AES					16
+#define HV_PROC_FEATURE_PCLMULQDQ				17
+#define HV_PROC_FEATURE_PCID					18
+#define HV_PROC_FEATURE_FMA4					19
+#define HV_PROC_FEATURE_F16C					20
+#define HV_PROC_FEATURE_RDRAND					21
+#define HV_PROC_FEATURE_RD_WR_FS_GS				22
+#define HV_PROC_FEATURE_SMEP					23
+#define HV_PROC_FEATURE_ENHANCED_FAST_STRING			24
+#define HV_PROC_FEATURE_BMI1					25
+#define HV_PROC_FEATURE_BMI2					26
+#define HV_PROC_FEATURE_HLE_DEPRECATED				27
+#define HV_PROC_FEATURE_RTM_DEPRECATED				28
+#define HV_PROC_FEATURE_MOVBE					29
+#define HV_PROC_FEATURE_NPIEP1					30
+#define HV_PROC_FEATURE_DEP_X87_FPU_SAVE			31
+#define HV_PROC_FEATURE_RDSEED					32
+#define HV_PROC_FEATURE_ADX					33
+#define HV_PROC_FEATURE_INTEL_PREFETCH				34
+#define HV_PROC_FEATURE_SMAP					35
+#define HV_PROC_FEATURE_HLE					36
+#define HV_PROC_FEATURE_RTM					37
+#define HV_PROC_FEATURE_RDTSCP					38
+#define HV_PROC_FEATURE_CLFLUSHOPT				39
+#define HV_PROC_FEATURE_CLWB					40
+#define HV_PROC_FEATURE_SHA					41
+#define HV_PROC_FEATURE_X87_POINTERS_SAVED			42
+#define HV_PROC_FEATURE_INVPCID					43
+#define HV_PROC_FEATURE_IBRS					44
+#define HV_PROC_FEATURE_STIBP					45
+#define HV_PROC_FEATURE_IBPB					46
+#define HV_PROC_FEATURE_UNRESTRICTED_GUEST			47
+#define HV_PROC_FEATURE_MDD					48
+#define HV_PROC_FEATURE_FAST_SHORT_REP_MOV			49
+#define HV_PROC_FEATURE_L1DCACHE_FLUSH				50
+#define HV_PROC_FEATURE_RDCL_NO					51
+#define HV_PROC_FEATURE_IBRS_ALL				52
+#define HV_PROC_FEATURE_SKIP_L1DF				53
+#define HV_PROC_FEATURE_SSB_NO					54
+#define HV_PROC_FEATURE_RSB_A_NO				55
+#define HV_PROC_FEATURE_VIRT_SPEC_CTRL				56
+#define HV_PROC_FEATURE_RD_PID					57
+#define HV_PROC_FEATURE_UMIP					58
+#define HV_PROC_FEATURE_MBS_NO					59
+#define HV_PROC_FEATURE_MB_CLEAR				60
+#define HV_PROC_FEATURE_TAA_NO					61
+#define HV_PROC_FEATURE_TSX_CTRL				62
+#define HV_PROC_FEATURE_RESERVED_BANK0				63
+#define HV_PROC_FEATURE_A_COUNT_M_COUNT				64
+#define HV_PROC_FEATURE_TSC_INVARIANT				65
+#define HV_PROC_FEATURE_CL_ZERO					66
+#define HV_PROC_FEATURE_RDPRU					67
+#define HV_PROC_FEATURE_LA57					68
+#define HV_PROC_FEATURE_MBEC					69
+#define HV_PROC_FEATURE_NESTED_VIRT_SUPPORT			70
+#define HV_PROC_FEATURE_PSFD					71
+#define HV_PROC_FEATURE_CET_SS					72
+#define HV_PROC_FEATURE_CET_IBT					73
+#define HV_PROC_FEATURE_VMX_EXCEPTION_INJECT			74
+#define HV_PROC_FEATURE_ENQCMD					75
+#define HV_PROC_FEATURE_UMWAIT_TPAUSE				76
+#define HV_PROC_FEATURE_MOVDIRI					77
+#define HV_PROC_FEATURE_MOVDIR64B				78
+#define HV_PROC_FEATURE_CLDEMOTE				79
+#define HV_PROC_FEATURE_SERIALIZE				80
+#define HV_PROC_FEATURE_TSC_DEADLINE_TMR			81
+#define HV_PROC_FEATURE_TSC_ADJUST				82
+#define HV_PROC_FEATURE_FZL_REP_MOVSB				83
+#define HV_PROC_FEATURE_FS_REP_STOSB				84
+#define HV_PROC_FEATURE_FS_REP_CMPSB				85
+#define HV_PROC_FEATURE_TSX_LD_TRK				86
+#define HV_PROC_FEATURE_VMX_INS_OUTS_EXIT_INFO			87
+#define HV_PROC_FEATURE_HLAT					88
+#define HV_PROC_FEATURE_SBDR_SSDP_NO				89
+#define HV_PROC_FEATURE_FBSDP_NO				90
+#define HV_PROC_FEATURE_PSDP_NO					91
+#define HV_PROC_FEATURE_FB_CLEAR				92
+#define HV_PROC_FEATURE_BTC_NO					93
+#define HV_PROC_FEATURE_IBPB_RSB_FLUSH				94
+#define HV_PROC_FEATURE_STIBP_ALWAYS_ON				95
+#define HV_PROC_FEATURE_PERF_GLOBAL_CTRL			96
+#define HV_PROC_FEATURE_NPT_EXECUTE_ONLY			97
+#define HV_PROC_FEATURE_NPT_AD_FLAGS				98
+#define HV_PROC_FEATURE_NPT_1GB_PAGE				99
+#define HV_PROC_FEATURE_AMD_PROCESSOR_TOPOLOGY_NODE_ID		100
+#define HV_PROC_FEATURE_LOCAL_MACHINE_CHECK			101
+#define HV_PROC_FEATURE_EXTENDED_TOPOLOGY_LEAF_FP256_AMD	102
+#define HV_PROC_FEATURE_GDS_NO					103
+#define HV_PROC_FEATURE_CMPCCXADD				104
+#define HV_PROC_FEATURE_TSC_AUX_VIRTUALIZATION			105
+#define HV_PROC_FEATURE_RMP_QUERY				106
+#define HV_PROC_FEATURE_BHI_NO					107
+#define HV_PROC_FEATURE_BHI_DIS					108
+#define HV_PROC_FEATURE_PREFETCH_I				109
+#define HV_PROC_FEATURE_SHA512					110
+#define HV_PROC_FEATURE_MITIGATION_CTRL				111
+#define HV_PROC_FEATURE_RFDS_NO					112
+#define HV_PROC_FEATURE_RFDS_CLEAR				113
+#define HV_PROC_FEATURE_SM3					114
+#define HV_PROC_FEATURE_SM4					115
+#define HV_PROC_FEATURE_SECURE_AVIC				116
+#define HV_PROC_FEATURE_GUEST_INTERCEPT_CTRL			117
+#define HV_PROC_FEATURE_SBPB					118
+#define HV_PROC_FEATURE_IBPB_BR_TYPE				119
+#define HV_PROC_FEATURE_SRSO_NO					120
+#define HV_PROC_FEATURE_SRSO_USER_KERNEL_NO			121
+#define HV_PROC_FEATURE_VREW_CLEAR				122
+#define HV_PROC_FEATURE_TSA_L1_NO				123
+#define HV_PROC_FEATURE_TSA_SQ_NO				124
+#define HV_PROC_FEATURE_TSA_FILL_NO				127
+
+/*
+ * XSAVE processor features (u64): the PROCESSOR_XSAVE_FEATURES property value
+ * and, at creation, the disabled XSAVE feature mask.
+ */
+#define HV_XSAVE_FEATURE_XSAVE					BIT_ULL(0)
+#define HV_XSAVE_FEATURE_XSAVEOPT				BIT_ULL(1)
+#define HV_XSAVE_FEATURE_AVX					BIT_ULL(2)
+#define HV_XSAVE_FEATURE_AVX2					BIT_ULL(3)
+#define HV_XSAVE_FEATURE_FMA					BIT_ULL(4)
+#define HV_XSAVE_FEATURE_MPX					BIT_ULL(5)
+#define HV_XSAVE_FEATURE_AVX512					BIT_ULL(6)
+#define HV_XSAVE_FEATURE_AVX512_DQ				BIT_ULL(7)
+#define HV_XSAVE_FEATURE_AVX512_CD				BIT_ULL(8)
+#define HV_XSAVE_FEATURE_AVX512_BW				BIT_ULL(9)
+#define HV_XSAVE_FEATURE_AVX512_VL				BIT_ULL(10)
+#define HV_XSAVE_FEATURE_XSAVE_COMP				BIT_ULL(11)
+#define HV_XSAVE_FEATURE_XSAVE_SUPERVISOR			BIT_ULL(12)
+#define HV_XSAVE_FEATURE_XCR1					BIT_ULL(13)
+#define HV_XSAVE_FEATURE_AVX512_BITALG				BIT_ULL(14)
+#define HV_XSAVE_FEATURE_AVX512_IFMA				BIT_ULL(15)
+#define HV_XSAVE_FEATURE_AVX512_VBMI				BIT_ULL(16)
+#define HV_XSAVE_FEATURE_AVX512_VBMI2				BIT_ULL(17)
+#define HV_XSAVE_FEATURE_AVX512_VNNI				BIT_ULL(18)
+#define HV_XSAVE_FEATURE_GFNI					BIT_ULL(19)
+#define HV_XSAVE_FEATURE_VAES					BIT_ULL(20)
+#define HV_XSAVE_FEATURE_AVX512_VPOPCNTDQ			BIT_ULL(21)
+#define HV_XSAVE_FEATURE_VPCLMULQDQ				BIT_ULL(22)
+#define HV_XSAVE_FEATURE_AVX512_BF16				BIT_ULL(23)
+#define HV_XSAVE_FEATURE_AVX512_VP2INTERSECT			BIT_ULL(24)
+#define HV_XSAVE_FEATURE_AVX512_FP16				BIT_ULL(25)
+#define HV_XSAVE_FEATURE_XFD					BIT_ULL(26)
+#define HV_XSAVE_FEATURE_AMX_TILE				BIT_ULL(27)
+#define HV_XSAVE_FEATURE_AMX_BF16				BIT_ULL(28)
+#define HV_XSAVE_FEATURE_AMX_INT8				BIT_ULL(29)
+#define HV_XSAVE_FEATURE_AVX_VNNI				BIT_ULL(30)
+#define HV_XSAVE_FEATURE_AVX_IFMA				BIT_ULL(31)
+#define HV_XSAVE_FEATURE_AVX_NE_CONVERT				BIT_ULL(32)
+#define HV_XSAVE_FEATURE_AVX_VNNI_INT8				BIT_ULL(33)
+#define HV_XSAVE_FEATURE_AVX_VNNI_INT16				BIT_ULL(34)
+#define HV_XSAVE_FEATURE_AVX10_1_256				BIT_ULL(35)
+#define HV_XSAVE_FEATURE_AVX10_1_512				BIT_ULL(36)
+#define HV_XSAVE_FEATURE_AMX_FP16				BIT_ULL(37)
+#define HV_XSAVE_FEATURE_APX					BIT_ULL(38)
+#define HV_XSAVE_FEATURE_APX_NCI_NDD_NF				BIT_ULL(39)
+
+/*
+ * Partition property codes (HVCALL_GET/SET_PARTITION_PROPERTY[_EX]).
+ *
+ * "Early" properties may only be set before HVCALL_INITIALIZE_PARTITION
+ * (PRIVILEGE_FLAGS, SYNTHETIC_PROC_FEATURES, HYPERCALL_DOORBELL_PAGE,
+ * PARTITION_DIAG_BUFFER_CONFIG, the arm64 GIC ones); setting them later fails
+ * with HV_STATUS_INVALID_PARTITION_STATE.  An unknown code fails with
+ * HV_STATUS_UNKNOWN_PROPERTY and a value that is not allowed with
+ * HV_STATUS_PROPERTY_VALUE_OUT_OF_RANGE.  VMM_CAPABILITIES and
+ * ASSIGNABLE_SYNTHETIC_PROC_FEATURES are only readable with the _EX call.
+ */
+enum hv_partition_property_code {
+	/* Privilege properties */
+	HV_PARTITION_PROPERTY_PRIVILEGE_FLAGS			= 0x00010000,
+	HV_PARTITION_PROPERTY_SYNTHETIC_PROC_FEATURES		= 0x00010001,
+
+	/* Scheduling properties */
+	HV_PARTITION_PROPERTY_SUSPEND				= 0x00020000,
+	HV_PARTITION_PROPERTY_CPU_RESERVE			= 0x00020001,
+	HV_PARTITION_PROPERTY_CPU_CAP				= 0x00020002,
+	HV_PARTITION_PROPERTY_CPU_WEIGHT			= 0x00020003,
+	HV_PARTITION_PROPERTY_CPU_GROUP_ID			= 0x00020004,
+	HV_PARTITION_PROPERTY_INTEGRATED_SCHEDULER_ENABLED	= 0x00020005,
+
+	/* Time properties */
+	HV_PARTITION_PROPERTY_TIME_FREEZE			= 0x00030003,
+	HV_PARTITION_PROPERTY_REFERENCE_TIME			= 0x00030005,
+
+	/* Debugging properties */
+	HV_PARTITION_PROPERTY_DEBUG_CHANNEL_ID			= 0x00040000,
+
+	/* Resource properties */
+	HV_PARTITION_PROPERTY_VIRTUAL_TLB_PAGE_COUNT		= 0x00050000,
+	HV_PARTITION_PROPERTY_VSM_CONFIG			= 0x00050001,
+	HV_PARTITION_PROPERTY_ZERO_MEMORY_ON_RESET		= 0x00050002,
+	HV_PARTITION_PROPERTY_PROCESSORS_PER_SOCKET		= 0x00050003,
+	HV_PARTITION_PROPERTY_NESTED_TLB_SIZE			= 0x00050004,
+	HV_PARTITION_PROPERTY_GPA_PAGE_ACCESS_TRACKING		= 0x00050005,
+	HV_PARTITION_PROPERTY_VSM_PERMISSIONS_DIRTY_SINCE_LAST_QUERY = 0x00050006,
+	HV_PARTITION_PROPERTY_SGX_LAUNCH_CONTROL_CONFIG		= 0x00050007,
+	HV_PARTITION_PROPERTY_DEFAULT_SGX_LAUNCH_CONTROL0	= 0x00050008,
+	HV_PARTITION_PROPERTY_DEFAULT_SGX_LAUNCH_CONTROL1	= 0x00050009,
+	HV_PARTITION_PROPERTY_DEFAULT_SGX_LAUNCH_CONTROL2	= 0x0005000a,
+	HV_PARTITION_PROPERTY_DEFAULT_SGX_LAUNCH_CONTROL3	= 0x0005000b,
+	HV_PARTITION_PROPERTY_ISOLATION_STATE			= 0x0005000c,
+	HV_PARTITION_PROPERTY_ISOLATION_CONTROL			= 0x0005000d,
+	HV_PARTITION_PROPERTY_ALLOCATION_ID			= 0x0005000e,
+	HV_PARTITION_PROPERTY_MONITORING_ID			= 0x0005000f,
+	HV_PARTITION_PROPERTY_IMPLEMENTED_PHYSICAL_ADDRESS_BITS	= 0x00050010,
+	HV_PARTITION_PROPERTY_NON_ARCHITECTURAL_CORE_SHARING	= 0x00050011,
+	HV_PARTITION_PROPERTY_HYPERCALL_DOORBELL_PAGE		= 0x00050012,
+	HV_PARTITION_PROPERTY_ISOLATION_POLICY			= 0x00050014,
+	HV_PARTITION_PROPERTY_UNIMPLEMENTED_MSR_ACTION		= 0x00050017,
+	HV_PARTITION_PROPERTY_SEV_VMGEXIT_OFFLOADS		= 0x00050022,
+	HV_PARTITION_PROPERTY_PARTITION_DIAG_BUFFER_CONFIG	= 0x00050026,
+	/* arm64 only (the PPI numbers are unverified) */
+	HV_PARTITION_PROPERTY_GICD_BASE_ADDRESS			= 0x00050028,
+	HV_PARTITION_PROPERTY_GITS_TRANSLATER_BASE_ADDRESS	= 0x00050029,
+	HV_PARTITION_PROPERTY_GIC_LPI_INT_ID_BITS		= 0x0005002a,
+	HV_PARTITION_PROPERTY_GIC_PPI_CNTV			= 0x0005002b,
+	HV_PARTITION_PROPERTY_GIC_PPI_CNTP			= 0x0005002c,
+	HV_PARTITION_PROPERTY_GIC_PPI_PMU			= 0x0005002d,
+	HV_PARTITION_PROPERTY_GIC_PPI_PMBIRQ			= 0x0005002e,
+
+	/* Compatibility properties (read) */
+	HV_PARTITION_PROPERTY_PROCESSOR_VENDOR			= 0x00060000,
+	HV_PARTITION_PROPERTY_PROCESSOR_FEATURES_DEPRECATED	= 0x00060001,
+	HV_PARTITION_PROPERTY_PROCESSOR_XSAVE_FEATURES		= 0x00060002,
+	HV_PARTITION_PROPERTY_PROCESSOR_CL_FLUSH_SIZE		= 0x00060003,
+	HV_PARTITION_PROPERTY_ENLIGHTENMENT_MODIFICATIONS	= 0x00060004,
+	HV_PARTITION_PROPERTY_COMPATIBILITY_VERSION		= 0x00060005,
+	HV_PARTITION_PROPERTY_PHYSICAL_ADDRESS_WIDTH		= 0x00060006,
+	HV_PARTITION_PROPERTY_XSAVE_STATES			= 0x00060007,
+	HV_PARTITION_PROPERTY_MAX_XSAVE_DATA_SIZE		= 0x00060008,
+	HV_PARTITION_PROPERTY_PROCESSOR_CLOCK_FREQUENCY		= 0x00060009,
+	HV_PARTITION_PROPERTY_PROCESSOR_FEATURES0		= 0x0006000a,
+	HV_PARTITION_PROPERTY_PROCESSOR_FEATURES1		= 0x0006000b,
+
+	/* Guest software properties */
+	HV_PARTITION_PROPERTY_GUEST_OS_ID			= 0x00070000,
+
+	/* Nested virtualization properties */
+	HV_PARTITION_PROPERTY_PROCESSOR_VIRTUALIZATION_FEATURES	= 0x00080000,
+
+	/* Extended properties (value read with the _EX call) */
+	HV_PARTITION_PROPERTY_VMM_CAPABILITIES			= 0x00090007,
+	HV_PARTITION_PROPERTY_ASSIGNABLE_SYNTHETIC_PROC_FEATURES = 0x00090009,
+
+	/* VP-scoped properties */
+	HV_PARTITION_PROPERTY_SCHEDULING_AFFINITY_SET		= 0x10001000,
+};
+
+/* HV_PARTITION_PROPERTY_ISOLATION_STATE values (SEV-SNP) */
+enum hv_partition_isolation_state {
+	HV_PARTITION_ISOLATION_INVALID			= 0,
+	HV_PARTITION_ISOLATION_INSECURE_CLEAN		= 1,
+	HV_PARTITION_ISOLATION_INSECURE_DIRTY		= 2,
+	HV_PARTITION_ISOLATION_SECURE			= 3,
+	HV_PARTITION_ISOLATION_SECURE_DIRTY		= 4,
+	HV_PARTITION_ISOLATION_SECURE_TERMINATING	= 5,
+};
+
+/*
+ * HV_PARTITION_PROPERTY_UNIMPLEMENTED_MSR_ACTION values; also the "action"
+ * of an MSR intercept result (HVCALL_REGISTER_INTERCEPT_RESULT).
+ */
+enum hv_unimplemented_msr_action {
+	HV_UNIMPLEMENTED_MSR_ACTION_FAULT			= 0,
+	HV_UNIMPLEMENTED_MSR_ACTION_IGNORE_WRITE_READ_ZERO	= 1,
+};
+
+/*
+ * Synthetic processor features, bank 0 (x64): the SYNTHETIC_PROC_FEATURES
+ * property value.  A VMM may only enable features that are also set in the
+ * ASSIGNABLE_SYNTHETIC_PROC_FEATURES mask.
+ */
+#define HV_SYNTHETIC_PROC_FEATURE_HYPERVISOR_PRESENT			BIT_ULL(0)
+#define HV_SYNTHETIC_PROC_FEATURE_HV1					BIT_ULL(1)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_VP_RUN_TIME_REG		BIT_ULL(2)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_PARTITION_REFERENCE_COUNTER	BIT_ULL(3)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_SYNIC_REGS			BIT_ULL(4)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_SYNTHETIC_TIMER_REGS		BIT_ULL(5)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_INTR_CTRL_REGS			BIT_ULL(6)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_HYPERCALL_REGS			BIT_ULL(7)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_VP_INDEX			BIT_ULL(8)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_PARTITION_REFERENCE_TSC	BIT_ULL(9)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_GUEST_IDLE_REG			BIT_ULL(10)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_FREQUENCY_REGS			BIT_ULL(11)
+#define HV_SYNTHETIC_PROC_FEATURE_EXTENDED_GVA_RANGES_FLUSH_VA_LIST	BIT_ULL(15)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_VSM				BIT_ULL(16)
+#define HV_SYNTHETIC_PROC_FEATURE_FAST_HYPERCALL_OUTPUT			BIT_ULL(18)
+#define HV_SYNTHETIC_PROC_FEATURE_START_VIRTUAL_PROCESSOR		BIT_ULL(20)
+#define HV_SYNTHETIC_PROC_FEATURE_DIRECT_SYNTHETIC_TIMERS		BIT_ULL(22)
+#define HV_SYNTHETIC_PROC_FEATURE_EXTENDED_PROCESSOR_MASKS		BIT_ULL(24)
+#define HV_SYNTHETIC_PROC_FEATURE_TB_FLUSH_HYPERCALLS			BIT_ULL(25)
+#define HV_SYNTHETIC_PROC_FEATURE_SYNTHETIC_CLUSTER_IPI			BIT_ULL(26)
+#define HV_SYNTHETIC_PROC_FEATURE_NOTIFY_LONG_SPIN_WAIT			BIT_ULL(27)
+#define HV_SYNTHETIC_PROC_FEATURE_QUERY_NUMA_DISTANCE			BIT_ULL(28)
+#define HV_SYNTHETIC_PROC_FEATURE_SIGNAL_EVENTS				BIT_ULL(29)
+#define HV_SYNTHETIC_PROC_FEATURE_RETARGET_DEVICE_INTERRUPT		BIT_ULL(30)
+#define HV_SYNTHETIC_PROC_FEATURE_RESTORE_TIME				BIT_ULL(31)
+#define HV_SYNTHETIC_PROC_FEATURE_ENLIGHTENED_VMCS			BIT_ULL(32)
+#define HV_SYNTHETIC_PROC_FEATURE_NESTED_DEBUG_CTL			BIT_ULL(33)
+#define HV_SYNTHETIC_PROC_FEATURE_SYNTHETIC_TIME_UNHALTED_TIMER		BIT_ULL(34)
+#define HV_SYNTHETIC_PROC_FEATURE_IDLE_SPEC_CTRL			BIT_ULL(35)
+#define HV_SYNTHETIC_PROC_FEATURE_WAKE_VPS				BIT_ULL(37)
+#define HV_SYNTHETIC_PROC_FEATURE_ACCESS_VP_REGS			BIT_ULL(38)
+#define HV_SYNTHETIC_PROC_FEATURE_MANAGEMENT_VTL_SYNIC_SUPPORT		BIT_ULL(40)
+#define HV_SYNTHETIC_PROC_FEATURE_PROXY_INTERRUPT_DOORBELL_SUPPORT	BIT_ULL(41)
+#define HV_SYNTHETIC_PROC_FEATURE_MMIO_HYPERCALLS			BIT_ULL(43)
+#define HV_SYNTHETIC_PROC_FEATURE_MAP_PARTITION_EVENT_LOG_BUFFER	BIT_ULL(45)
+#define HV_SYNTHETIC_PROC_FEATURE_LOWER_VTL_GUEST_REQUEST_SUPPORT	BIT_ULL(46)
+#define HV_SYNTHETIC_PROC_FEATURE_PROXY_INTERRUPT_REDIRECT_SUPPORT	BIT_ULL(47)
+#define HV_SYNTHETIC_PROC_FEATURE_INSTALL_INTERCEPT			BIT_ULL(48)
+#define HV_SYNTHETIC_PROC_FEATURE_PIN_GPA_PAGE_RANGE_SUPPORT		BIT_ULL(50)
+#define HV_SYNTHETIC_PROC_FEATURE_HEAT_HINT_BENEFICIAL_SUPPORT		BIT_ULL(51)
+#define HV_SYNTHETIC_PROC_FEATURE_RING_BUFFER_MESSAGE_PORT_SUPPORT	BIT_ULL(52)
+#define HV_SYNTHETIC_PROC_FEATURE_FLUSH_GUEST_PHYSICAL_ADDRESS_SPACE	BIT_ULL(53)
+
+/*
+ * Value of the VMM_CAPABILITIES and ASSIGNABLE_SYNTHETIC_PROC_FEATURES
+ * properties (read with HVCALL_GET_PARTITION_PROPERTY_EX): a count of u64
+ * banks followed by the banks.  Current hypervisors report one bank; clients
+ * read bank 0 at offset 8.  Hypervisors that do not know VMM_CAPABILITIES
+ * answer HV_STATUS_ACCESS_DENIED (treat as all zero).
+ */
+#define HV_PARTITION_PROPERTY_BANKS_MAX		1
+
+struct hv_partition_property_banks {
+	u16 bank_count;
+	u16 reserved[3];
+	u64 banks[HV_PARTITION_PROPERTY_BANKS_MAX];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_partition_property_banks, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_partition_property_banks, bank_count, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_partition_property_banks, reserved, 2);
+HV_ROOT_CHECK_OFFSET(struct hv_partition_property_banks, banks, 8);
+
+/* VMM_CAPABILITIES bank 0 */
+#define HV_VMM_CAP_MAP_GPA_PRESERVE_ADJUSTABLE		BIT_ULL(0)
+#define HV_VMM_CAP_VMM_CAN_PROVIDE_OVERLAY_GPFN		BIT_ULL(1)
+#define HV_VMM_CAP_VP_AFFINITY_PROPERTY			BIT_ULL(2)
+/* bit 3: reserved on x64 (arm64: VMM can provide GIC overlay locations) */
+#define HV_VMM_CAP_ASSIGNABLE_SYNTHETIC_PROC_FEATURES	BIT_ULL(4)
+#define HV_VMM_CAP_VMM_ENABLE_INTEGRATED_SCHEDULER	BIT_ULL(6)
+
+/*
+ * Partition lifecycle.  States: Created -> Initialized -> Finalized ->
+ * Deleted.  Early properties and deposits in Created; VPs, GPA mappings and
+ * intercepts need Initialized; after FINALIZE only withdraw and delete are
+ * allowed.
+ */
+
+/* HVCALL_CREATE_PARTITION: on INSUFFICIENT_MEMORY deposit into SELF. */
+struct hv_input_create_partition {
+	u64 flags;			/* HV_PARTITION_CREATION_FLAG_* */
+	struct hv_proximity_domain_info proximity_domain_info;
+	u32 compatibility_version;
+	u32 padding;			/* must be zero */
+	union hv_partition_processor_features disabled_processor_features;
+	u64 disabled_processor_xsave_features;	/* HV_XSAVE_FEATURE_* */
+	u64 isolation_properties;	/* HV_PARTITION_ISOLATION_*; 0 if none */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_create_partition, 56);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_partition, flags, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_partition, proximity_domain_info, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_partition, compatibility_version, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_partition, padding, 20);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_partition, disabled_processor_features, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_partition, disabled_processor_xsave_features, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_partition, isolation_properties, 48);
+
+struct hv_output_create_partition {
+	u64 partition_id;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_create_partition, 8);
+
+/*
+ * HVCALL_INITIALIZE_PARTITION, HVCALL_FINALIZE_PARTITION and
+ * HVCALL_DELETE_PARTITION take only the partition id (Linux issues them as
+ * 8-byte fast calls).  DELETE must not name SELF and comes after all of the
+ * partition's deposited memory has been withdrawn.
+ */
+struct hv_input_initialize_partition {
+	u64 partition_id;
+} __packed;
+
+struct hv_input_finalize_partition {
+	u64 partition_id;
+} __packed;
+
+struct hv_input_delete_partition {
+	u64 partition_id;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_initialize_partition, 8);
+HV_ROOT_CHECK_SIZE(struct hv_input_finalize_partition, 8);
+HV_ROOT_CHECK_SIZE(struct hv_input_delete_partition, 8);
+
+/* HVCALL_GET_PARTITION_ID output: struct hv_get_partition_id (6.12). */
+HV_ROOT_CHECK_SIZE(struct hv_get_partition_id, 8);
+
+/*
+ * HVCALL_DEPOSIT_MEMORY (rep): struct hv_deposit_memory (6.12), partition id
+ * followed by one page number (4 KiB units) per rep.  Deposited pages become
+ * inaccessible to the depositor until withdrawn.
+ */
+HV_ROOT_CHECK_SIZE(struct hv_deposit_memory, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_deposit_memory, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_deposit_memory, gpa_page_list, 8);
+
+#define HV_DEPOSIT_MEMORY_MAX_REPS \
+	((HV_HYP_PAGE_SIZE - sizeof(struct hv_deposit_memory)) / sizeof(u64))
+static_assert(HV_DEPOSIT_MEMORY_MAX_REPS == 511);
+
+/*
+ * HVCALL_WITHDRAW_MEMORY (rep): the output is one page number per rep, in no
+ * particular order, each a single 4 KiB page.  HV_STATUS_NO_RESOURCES means
+ * the pool is empty; reps completed still says how many entries are valid.
+ */
+struct hv_input_withdraw_memory {
+	u64 partition_id;
+	struct hv_proximity_domain_info proximity_domain_info;	/* zero */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_withdraw_memory, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_withdraw_memory, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_withdraw_memory, proximity_domain_info, 8);
+
+struct hv_output_withdraw_memory {
+	DECLARE_FLEX_ARRAY(u64, gpa_page_list);
+} __packed;
+
+#define HV_WITHDRAW_MEMORY_MAX_REPS	(HV_HYP_PAGE_SIZE / sizeof(u64))
+static_assert(HV_WITHDRAW_MEMORY_MAX_REPS == 512);
+
+/* HVCALL_GET_PARTITION_PROPERTY */
+struct hv_input_get_partition_property {
+	u64 partition_id;
+	u32 property_code;		/* enum hv_partition_property_code */
+	u32 padding;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_get_partition_property, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_partition_property, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_partition_property, property_code, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_partition_property, padding, 12);
+
+struct hv_output_get_partition_property {
+	u64 property_value;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_get_partition_property, 8);
+
+/*
+ * HVCALL_SET_PARTITION_PROPERTY: no output.  May return
+ * HV_STATUS_CALL_PENDING, the final status then arrives in an
+ * HVMSG_ASYNC_CALL_COMPLETION message on the root's SINT0.
+ */
+struct hv_input_set_partition_property {
+	u64 partition_id;
+	u32 property_code;		/* enum hv_partition_property_code */
+	u32 padding;
+	u64 property_value;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_set_partition_property, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property, property_code, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property, padding, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property, property_value, 16);
+
+/* Argument of the _EX property calls. */
+union hv_partition_property_arg {
+	u64 as_uint64;
+	u32 arg;
+	struct {
+		u32 vp_index;
+		u16 reserved0;
+		u8 reserved1;
+		u8 object_type;
+	} __packed;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_partition_property_arg, 8);
+HV_ROOT_CHECK_OFFSET(union hv_partition_property_arg, vp_index, 0);
+HV_ROOT_CHECK_OFFSET(union hv_partition_property_arg, reserved0, 4);
+HV_ROOT_CHECK_OFFSET(union hv_partition_property_arg, reserved1, 6);
+HV_ROOT_CHECK_OFFSET(union hv_partition_property_arg, object_type, 7);
+
+/* HVCALL_GET_PARTITION_PROPERTY_EX */
+struct hv_input_get_partition_property_ex {
+	u64 partition_id;
+	u32 property_code;		/* enum hv_partition_property_code */
+	u32 padding;
+	union hv_partition_property_arg arg;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_get_partition_property_ex, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_partition_property_ex, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_partition_property_ex, property_code, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_partition_property_ex, padding, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_partition_property_ex, arg, 16);
+
+/* Output of the _EX get; clients pass an output size of 4072 bytes. */
+#define HV_PARTITION_PROPERTY_EX_SIZE	4072
+
+union hv_partition_property_ex {
+	u8 buffer[HV_PARTITION_PROPERTY_EX_SIZE];
+	u64 property_value;
+	struct hv_partition_property_banks vmm_capabilities;
+	struct hv_partition_property_banks assignable_synthetic_proc_features;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_partition_property_ex, HV_PARTITION_PROPERTY_EX_SIZE);
+
+struct hv_output_get_partition_property_ex {
+	union hv_partition_property_ex property_value;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_get_partition_property_ex,
+		   HV_PARTITION_PROPERTY_EX_SIZE);
+
+/*
+ * HVCALL_SET_PARTITION_PROPERTY_EX: the value bytes follow the fixed part;
+ * their length is given by the variable header size.
+ */
+struct hv_input_set_partition_property_ex {
+	u64 partition_id;
+	u32 property_code;		/* enum hv_partition_property_code */
+	u32 padding;
+	union hv_partition_property_arg arg;
+	u8 property_value[];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_set_partition_property_ex, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property_ex, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property_ex, property_code, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property_ex, padding, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property_ex, arg, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_partition_property_ex, property_value, 24);
+
+/*
+ * GPA mapping.
+ *
+ * HVCALL_MAP_GPA_PAGES (rep): rep i maps guest page target_gpa_base + i (or,
+ * with HV_MAP_GPA_LARGE_PAGE, the 2 MiB page at target_gpa_base + 512 * i) to
+ * source_gpa_page_list[i].  Page numbers are in 4 KiB units even for large
+ * pages; large-page source and target must be 512-page aligned.  On
+ * INSUFFICIENT_MEMORY, reps completed says how many entries were mapped:
+ * deposit into the target partition and continue from there.
+ */
+#define HV_MAP_GPA_PERMISSIONS_NONE		0x00000000
+#define HV_MAP_GPA_READABLE			0x00000001
+#define HV_MAP_GPA_WRITABLE			0x00000002
+#define HV_MAP_GPA_KERNEL_EXECUTABLE		0x00000004
+#define HV_MAP_GPA_USER_EXECUTABLE		0x00000008
+#define HV_MAP_GPA_EXECUTABLE			0x0000000c
+#define HV_MAP_GPA_PERMISSIONS_MASK		0x0000000f
+/* The parent may later change the mapping (Linux sets it for RAM). */
+#define HV_MAP_GPA_ADJUSTABLE			0x00008000
+/*
+ * Bits 16-17 select a special encoding; the source list content is then
+ * irrelevant.  NO_ACCESS keeps the mapping present but makes every access
+ * fault (revocation without unmapping).
+ */
+#define HV_MAP_GPA_SPECIAL_MASK			0x00030000
+#define HV_MAP_GPA_NO_ACCESS			0x00010000
+#define HV_MAP_GPA_ZEROED			0x00020000
+#define HV_MAP_GPA_ONES				0x00030000
+#define HV_MAP_GPA_NO_OVERLAY			0x00100000
+#define HV_MAP_GPA_NOT_CACHED			0x00200000
+#define HV_MAP_GPA_CLEAR_ACCESSED		0x01000000
+#define HV_MAP_GPA_SET_ACCESSED			0x02000000
+#define HV_MAP_GPA_CLEAR_DIRTY			0x04000000
+#define HV_MAP_GPA_SET_DIRTY			0x08000000
+#define HV_MAP_GPA_DONT_SET_RANGE_ACCESSED	0x10000000
+/* Each rep maps one 2 MiB page. */
+#define HV_MAP_GPA_LARGE_PAGE			0x80000000
+
+#define HV_LARGE_PAGE_HV_PAGES		512	/* 4 KiB pages in a 2 MiB page */
+
+struct hv_input_map_gpa_pages {
+	u64 target_partition_id;
+	u64 target_gpa_base;		/* 4 KiB units, even for large pages */
+	u32 map_flags;			/* HV_MAP_GPA_* */
+	u32 padding;			/* must be zero */
+	u64 source_gpa_page_list[];	/* root page numbers */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_map_gpa_pages, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_gpa_pages, target_partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_gpa_pages, target_gpa_base, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_gpa_pages, map_flags, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_gpa_pages, padding, 20);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_gpa_pages, source_gpa_page_list, 24);
+
+#define HV_MAP_GPA_PAGES_MAX_REPS \
+	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_map_gpa_pages)) / sizeof(u64))
+static_assert(HV_MAP_GPA_PAGES_MAX_REPS == 509);
+
+/*
+ * HVCALL_UNMAP_GPA_PAGES (rep, no list): the rep count is the number of pages
+ * (2 MiB pages with HV_UNMAP_GPA_LARGE_PAGE).  Unmapping an unmapped page
+ * succeeds.  With no list the call is not limited by a page; Linux unmaps
+ * HV_UNMAP_GPA_PAGES_BATCH pages per call.
+ */
+#define HV_UNMAP_GPA_KEEP_PRECOMMITTED	0x00000001	/* (unverified) */
+#define HV_UNMAP_GPA_LARGE_PAGE		0x00000002
+
+struct hv_input_unmap_gpa_pages {
+	u64 target_partition_id;
+	u64 target_gpa_base;		/* 4 KiB units */
+	u32 unmap_flags;		/* HV_UNMAP_GPA_* */
+	u32 padding;			/* must be zero */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_unmap_gpa_pages, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_gpa_pages, target_partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_gpa_pages, target_gpa_base, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_gpa_pages, unmap_flags, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_gpa_pages, padding, 20);
+
+#define HV_UNMAP_GPA_PAGES_BATCH	512
+
+/*
+ * HVCALL_GET_GPA_PAGES_ACCESS_STATES (rep): one state byte per rep for guest
+ * page hv_gpa_page_number + i.  The returned state is the one *before* the
+ * clear/set flags are applied.  Needs GPA_PAGE_ACCESS_TRACKING = 1.
+ */
+#define HV_GPA_PAGE_ACCESS_CLEAR_ACCESSED	BIT_ULL(0)
+#define HV_GPA_PAGE_ACCESS_SET_ACCESSED		BIT_ULL(1)
+#define HV_GPA_PAGE_ACCESS_CLEAR_DIRTY		BIT_ULL(2)
+#define HV_GPA_PAGE_ACCESS_SET_DIRTY		BIT_ULL(3)
+#define HV_GPA_PAGE_ACCESS_RSVD_MASK		GENMASK_ULL(63, 4)
+
+struct hv_input_get_gpa_pages_access_states {
+	u64 partition_id;
+	u64 flags;			/* HV_GPA_PAGE_ACCESS_* */
+	u64 hv_gpa_page_number;		/* first guest page, 4 KiB units */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_get_gpa_pages_access_states, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_gpa_pages_access_states, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_gpa_pages_access_states, flags, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_gpa_pages_access_states, hv_gpa_page_number, 16);
+
+/* Output: one byte per rep. */
+#define HV_GPA_PAGE_ACCESS_STATE_ACCESSED	BIT(0)
+#define HV_GPA_PAGE_ACCESS_STATE_DIRTY		BIT(1)
+#define HV_GPA_PAGE_ACCESS_STATE_RSVD_MASK	GENMASK(7, 2)
+
+struct hv_output_get_gpa_pages_access_states {
+	DECLARE_FLEX_ARRAY(u8, states);
+} __packed;
+
+/* The output page could hold 4096 states; the 12-bit rep count allows 4095. */
+#define HV_GET_GPA_PAGES_ACCESS_STATES_MAX_REPS	HV_HYPERCALL_REP_MAX
+
+/*
+ * SEV-SNP host access to guest pages.
+ *
+ * HVCALL_ACQUIRE/RELEASE_SPARSE_SPA_PAGE_HOST_ACCESS (rep): list of system
+ * page numbers.  host_access takes HV_MAP_GPA_READABLE / HV_MAP_GPA_WRITABLE;
+ * partition_id is used with MAKE_EXCLUSIVE.
+ */
+#define HV_MODIFY_SPA_PAGE_HOST_ACCESS_MAKE_EXCLUSIVE	BIT(0)
+#define HV_MODIFY_SPA_PAGE_HOST_ACCESS_MAKE_SHARED	BIT(1)
+#define HV_MODIFY_SPA_PAGE_HOST_ACCESS_LARGE_PAGE	BIT(2)
+#define HV_MODIFY_SPA_PAGE_HOST_ACCESS_HUGE_PAGE	BIT(3)
+
+struct hv_input_modify_sparse_spa_page_host_access {
+	u32 host_access;
+	u32 flags;			/* HV_MODIFY_SPA_PAGE_HOST_ACCESS_* */
+	u64 partition_id;
+	u64 spa_page_list[];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_modify_sparse_spa_page_host_access, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_modify_sparse_spa_page_host_access, host_access, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_modify_sparse_spa_page_host_access, flags, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_input_modify_sparse_spa_page_host_access, partition_id, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_modify_sparse_spa_page_host_access, spa_page_list, 16);
+
+#define HV_MODIFY_SPA_PAGE_HOST_ACCESS_MAX_REPS \
+	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_modify_sparse_spa_page_host_access)) / \
+	 sizeof(u64))
+static_assert(HV_MODIFY_SPA_PAGE_HOST_ACCESS_MAX_REPS == 510);
+
+/*
+ * HVCALL_MODIFY_SPARSE_GPA_PAGE_HOST_VISIBILITY: 6.12's
+ * struct hv_gpa_range_for_visibility (layout unverified).
+ */
+HV_ROOT_CHECK_OFFSET(struct hv_gpa_range_for_visibility, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_gpa_range_for_visibility, reserved1, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_gpa_range_for_visibility, gpa_page_list, 16);
+
+/* HVCALL_IMPORT_ISOLATED_PAGES (rep, SEV-SNP) */
+struct hv_input_import_isolated_pages {
+	u64 partition_id;
+	u32 page_type;
+	u32 page_size;
+	u64 page_number[];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_import_isolated_pages, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_import_isolated_pages, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_import_isolated_pages, page_type, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_import_isolated_pages, page_size, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_import_isolated_pages, page_number, 16);
+
+/* HVCALL_COMPLETE_ISOLATED_IMPORT (SEV-SNP): PSP launch-finish data. */
+#define HV_ISOLATED_IMPORT_DATA_SIZE	3334
+
+struct hv_input_complete_isolated_import {
+	u64 partition_id;
+	u8 import_data[HV_ISOLATED_IMPORT_DATA_SIZE];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_complete_isolated_import, 3342);
+HV_ROOT_CHECK_OFFSET(struct hv_input_complete_isolated_import, import_data, 8);
+
+/* HVCALL_ISSUE_SNP_PSP_GUEST_REQUEST (SEV-SNP) */
+struct hv_input_issue_psp_guest_request {
+	u64 partition_id;
+	u64 request_page;		/* guest page numbers */
+	u64 response_page;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_issue_psp_guest_request, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_issue_psp_guest_request, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_issue_psp_guest_request, request_page, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_issue_psp_guest_request, response_page, 16);
+
+/*
+ * Virtual processors.
+ *
+ * HVCALL_CREATE_VP input: struct hv_create_vp (6.12) has the ABI layout
+ * (subnode_type, subnode_id, proximity info and flags all zero for Linux).
+ * A new VP is in the architectural reset state and explicitly suspended.
+ */
+HV_ROOT_CHECK_SIZE(struct hv_create_vp, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_create_vp, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_create_vp, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_create_vp, padding, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_create_vp, subnode_type, 15);
+HV_ROOT_CHECK_OFFSET(struct hv_create_vp, subnode_id, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_create_vp, proximity_domain_info, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_create_vp, flags, 32);
+
+/* HVCALL_DELETE_VP (Linux: 16-byte fast call) */
+struct hv_input_delete_vp {
+	u64 partition_id;
+	u32 vp_index;
+	u32 reserved;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_delete_vp, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_delete_vp, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_delete_vp, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_delete_vp, reserved, 12);
+
+/*
+ * Register names (HVCALL_GET/SET_VP_REGISTERS).  Every value is 16 bytes;
+ * 64-bit registers use the low 8 bytes and the rest is zero.
+ *
+ * From 6.12 (same values): HV_REGISTER_HYPERVISOR_VERSION,
+ * HV_REGISTER_GUEST_CRASH_P0..P4, HV_REGISTER_GUEST_CRASH_CTL,
+ * HV_REGISTER_GUEST_OS_ID, HV_REGISTER_VP_INDEX, HV_REGISTER_TIME_REF_COUNT,
+ * HV_REGISTER_REFERENCE_TSC, HV_REGISTER_SINT0, HV_REGISTER_SCONTROL,
+ * HV_REGISTER_SIEFP, HV_REGISTER_SIMP, HV_REGISTER_EOM,
+ * HV_REGISTER_STIMER0_CONFIG, HV_REGISTER_STIMER0_COUNT and
+ * HV_X64_REGISTER_VSM_VP_STATUS.  6.12 also calls 0x200 and 0x201
+ * HV_REGISTER_FEATURES and HV_REGISTER_ENLIGHTENMENTS.
+ */
+/* Suspend / activity state */
+#define HV_REGISTER_EXPLICIT_SUSPEND				0x00000000
+#define HV_REGISTER_INTERCEPT_SUSPEND				0x00000001
+#define HV_REGISTER_INSTRUCTION_EMULATION_HINTS			0x00000002
+#define HV_REGISTER_DISPATCH_SUSPEND				0x00000003
+#define HV_REGISTER_INTERNAL_ACTIVITY_STATE			0x00000004
+
+/* Feature info */
+#define HV_REGISTER_PRIVILEGES_AND_FEATURES_INFO		0x00000200
+#define HV_REGISTER_FEATURES_INFO				0x00000201
+#define HV_REGISTER_IMPLEMENTATION_LIMITS_INFO			0x00000202
+#define HV_REGISTER_HARDWARE_FEATURES_INFO			0x00000203
+#define HV_REGISTER_CPU_MANAGEMENT_FEATURES_INFO		0x00000204
+#define HV_REGISTER_SVM_FEATURES_INFO				0x00000205
+#define HV_REGISTER_SKIP_LEVEL_FEATURES_INFO			0x00000206
+#define HV_REGISTER_NESTED_VIRT_FEATURES_INFO			0x00000207
+#define HV_REGISTER_IPT_FEATURES_INFO				0x00000208
+
+/* Power-state configuration */
+#define HV_REGISTER_POWER_STATE_CONFIG_C1			0x00000220
+#define HV_REGISTER_POWER_STATE_TRIGGER_C1			0x00000221
+#define HV_REGISTER_POWER_STATE_CONFIG_C2			0x00000222
+#define HV_REGISTER_POWER_STATE_TRIGGER_C2			0x00000223
+#define HV_REGISTER_POWER_STATE_CONFIG_C3			0x00000224
+#define HV_REGISTER_POWER_STATE_TRIGGER_C3			0x00000225
+
+/* Frequencies */
+#define HV_REGISTER_PROCESSOR_CLOCK_FREQUENCY			0x00000240
+#define HV_REGISTER_INTERRUPT_CLOCK_FREQUENCY			0x00000241
+
+/* Misc synthetic */
+#define HV_REGISTER_GUEST_IDLE					0x00000250
+#define HV_REGISTER_DEBUG_DEVICE_OPTIONS			0x00000260
+#define HV_REGISTER_MEMORY_ZEROING_CONTROL			0x00000270
+
+/* Interruption / event state */
+#define HV_REGISTER_PENDING_EVENT0				0x00010004
+#define HV_REGISTER_PENDING_EVENT1				0x00010005
+#define HV_REGISTER_DELIVERABILITY_NOTIFICATIONS		0x00010006
+
+/* Hypervisor-defined synthetic */
+#define HV_REGISTER_VP_RUNTIME					0x00090000
+#define HV_REGISTER_CPU_MANAGEMENT_VERSION			0x00090007
+#define HV_REGISTER_VP_ASSIST_PAGE				0x00090013
+#define HV_REGISTER_VP_ROOT_SIGNAL_COUNT			0x00090014
+#define HV_REGISTER_STATS_PARTITION_RETAIL			0x00090020
+#define HV_REGISTER_STATS_PARTITION_INTERNAL			0x00090021
+#define HV_REGISTER_STATS_VP_RETAIL				0x00090022
+#define HV_REGISTER_STATS_VP_INTERNAL				0x00090023
+#define HV_REGISTER_NESTED_VP_INDEX				0x00091003
+
+/* SynIC */
+#define HV_REGISTER_SINT1					0x000A0001
+#define HV_REGISTER_SINT2					0x000A0002
+#define HV_REGISTER_SINT3					0x000A0003
+#define HV_REGISTER_SINT4					0x000A0004
+#define HV_REGISTER_SINT5					0x000A0005
+#define HV_REGISTER_SINT6					0x000A0006
+#define HV_REGISTER_SINT7					0x000A0007
+#define HV_REGISTER_SINT8					0x000A0008
+#define HV_REGISTER_SINT9					0x000A0009
+#define HV_REGISTER_SINT10					0x000A000A
+#define HV_REGISTER_SINT11					0x000A000B
+#define HV_REGISTER_SINT12					0x000A000C
+#define HV_REGISTER_SINT13					0x000A000D
+#define HV_REGISTER_SINT14					0x000A000E
+#define HV_REGISTER_SINT15					0x000A000F
+#define HV_REGISTER_SVERSION					0x000A0011
+#define HV_REGISTER_SIRBP					0x000A0015
+#define HV_REGISTER_NESTED_SINT0				0x000A1000
+#define HV_REGISTER_NESTED_SINT1				0x000A1001
+#define HV_REGISTER_NESTED_SINT2				0x000A1002
+#define HV_REGISTER_NESTED_SINT3				0x000A1003
+#define HV_REGISTER_NESTED_SINT4				0x000A1004
+#define HV_REGISTER_NESTED_SINT5				0x000A1005
+#define HV_REGISTER_NESTED_SINT6				0x000A1006
+#define HV_REGISTER_NESTED_SINT7				0x000A1007
+#define HV_REGISTER_NESTED_SINT8				0x000A1008
+#define HV_REGISTER_NESTED_SINT9				0x000A1009
+#define HV_REGISTER_NESTED_SINT10				0x000A100A
+#define HV_REGISTER_NESTED_SINT11				0x000A100B
+#define HV_REGISTER_NESTED_SINT12				0x000A100C
+#define HV_REGISTER_NESTED_SINT13				0x000A100D
+#define HV_REGISTER_NESTED_SINT14				0x000A100E
+#define HV_REGISTER_NESTED_SINT15				0x000A100F
+#define HV_REGISTER_NESTED_SCONTROL				0x000A1010
+#define HV_REGISTER_NESTED_SVERSION				0x000A1011
+#define HV_REGISTER_NESTED_SIFP					0x000A1012
+#define HV_REGISTER_NESTED_SIPP					0x000A1013
+#define HV_REGISTER_NESTED_EOM					0x000A1014
+#define HV_REGISTER_NESTED_SIRBP				0x000A1015
+
+/* Synthetic timers */
+#define HV_REGISTER_STIMER1_CONFIG				0x000B0002
+#define HV_REGISTER_STIMER1_COUNT				0x000B0003
+#define HV_REGISTER_STIMER2_CONFIG				0x000B0004
+#define HV_REGISTER_STIMER2_COUNT				0x000B0005
+#define HV_REGISTER_STIMER3_CONFIG				0x000B0006
+#define HV_REGISTER_STIMER3_COUNT				0x000B0007
+#define HV_REGISTER_STIME_UNHALTED_TIMER_CONFIG			0x000B0100
+#define HV_REGISTER_STIME_UNHALTED_TIMER_COUNT			0x000B0101
+
+/* VSM / isolation */
+#define HV_REGISTER_VSM_CODE_PAGE_OFFSETS			0x000D0002
+#define HV_REGISTER_VSM_VP_STATUS				0x000D0003
+#define HV_REGISTER_VSM_PARTITION_STATUS			0x000D0004
+#define HV_REGISTER_VSM_VINA					0x000D0005
+#define HV_REGISTER_VSM_CAPABILITIES				0x000D0006
+#define HV_REGISTER_VSM_PARTITION_CONFIG			0x000D0007
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL0			0x000D0010
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL1			0x000D0011
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL2			0x000D0012
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL3			0x000D0013
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL4			0x000D0014
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL5			0x000D0015
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL6			0x000D0016
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL7			0x000D0017
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL8			0x000D0018
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL9			0x000D0019
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL10			0x000D001A
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL11			0x000D001B
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL12			0x000D001C
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL13			0x000D001D
+#define HV_REGISTER_VSM_VP_SECURE_CONFIG_VTL14			0x000D001E
+#define HV_REGISTER_VSM_VP_WAIT_FOR_TLB_LOCK			0x000D0020
+#define HV_REGISTER_ISOLATION_CAPABILITIES			0x000D0100
+
+/* Interruption / event state (continued) */
+#define HV_REGISTER_PENDING_INTERRUPTION			0x00010002
+#define HV_REGISTER_INTERRUPT_STATE				0x00010003
+#define HV_X64_REGISTER_DELIVERABILITY_NOTIFICATIONS		0x00010006
+#define HV_X64_REGISTER_PENDING_DEBUG_EXCEPTION			0x00010007
+
+/* General-purpose */
+#define HV_X64_REGISTER_RAX					0x00020000
+#define HV_X64_REGISTER_RCX					0x00020001
+#define HV_X64_REGISTER_RDX					0x00020002
+#define HV_X64_REGISTER_RBX					0x00020003
+#define HV_X64_REGISTER_RSP					0x00020004
+#define HV_X64_REGISTER_RBP					0x00020005
+#define HV_X64_REGISTER_RSI					0x00020006
+#define HV_X64_REGISTER_RDI					0x00020007
+#define HV_X64_REGISTER_R8					0x00020008
+#define HV_X64_REGISTER_R9					0x00020009
+#define HV_X64_REGISTER_R10					0x0002000A
+#define HV_X64_REGISTER_R11					0x0002000B
+#define HV_X64_REGISTER_R12					0x0002000C
+#define HV_X64_REGISTER_R13					0x0002000D
+#define HV_X64_REGISTER_R14					0x0002000E
+#define HV_X64_REGISTER_R15					0x0002000F
+#define HV_X64_REGISTER_RIP					0x00020010
+#define HV_X64_REGISTER_RFLAGS					0x00020011
+
+/* FP / vector */
+#define HV_X64_REGISTER_XMM0					0x00030000
+#define HV_X64_REGISTER_XMM1					0x00030001
+#define HV_X64_REGISTER_XMM2					0x00030002
+#define HV_X64_REGISTER_XMM3					0x00030003
+#define HV_X64_REGISTER_XMM4					0x00030004
+#define HV_X64_REGISTER_XMM5					0x00030005
+#define HV_X64_REGISTER_XMM6					0x00030006
+#define HV_X64_REGISTER_XMM7					0x00030007
+#define HV_X64_REGISTER_XMM8					0x00030008
+#define HV_X64_REGISTER_XMM9					0x00030009
+#define HV_X64_REGISTER_XMM10					0x0003000A
+#define HV_X64_REGISTER_XMM11					0x0003000B
+#define HV_X64_REGISTER_XMM12					0x0003000C
+#define HV_X64_REGISTER_XMM13					0x0003000D
+#define HV_X64_REGISTER_XMM14					0x0003000E
+#define HV_X64_REGISTER_XMM15					0x0003000F
+#define HV_X64_REGISTER_FP_MMX0					0x00030010
+#define HV_X64_REGISTER_FP_MMX1					0x00030011
+#define HV_X64_REGISTER_FP_MMX2					0x00030012
+#define HV_X64_REGISTER_FP_MMX3					0x00030013
+#define HV_X64_REGISTER_FP_MMX4					0x00030014
+#define HV_X64_REGISTER_FP_MMX5					0x00030015
+#define HV_X64_REGISTER_FP_MMX6					0x00030016
+#define HV_X64_REGISTER_FP_MMX7					0x00030017
+#define HV_X64_REGISTER_FP_CONTROL_STATUS			0x00030018
+#define HV_X64_REGISTER_XMM_CONTROL_STATUS			0x00030019
+
+/* Control */
+#define HV_X64_REGISTER_CR0					0x00040000
+#define HV_X64_REGISTER_CR2					0x00040001
+#define HV_X64_REGISTER_CR3					0x00040002
+#define HV_X64_REGISTER_CR4					0x00040003
+#define HV_X64_REGISTER_CR8					0x00040004
+#define HV_X64_REGISTER_XFEM					0x00040005
+#define HV_X64_REGISTER_INTERMEDIATE_CR0			0x00041000
+#define HV_X64_REGISTER_INTERMEDIATE_CR3			0x00041002
+#define HV_X64_REGISTER_INTERMEDIATE_CR4			0x00041003
+#define HV_X64_REGISTER_INTERMEDIATE_CR8			0x00041004
+
+/* Debug */
+#define HV_X64_REGISTER_DR0					0x00050000
+#define HV_X64_REGISTER_DR1					0x00050001
+#define HV_X64_REGISTER_DR2					0x00050002
+#define HV_X64_REGISTER_DR3					0x00050003
+#define HV_X64_REGISTER_DR6					0x00050004
+#define HV_X64_REGISTER_DR7					0x00050005
+
+/* Segment */
+#define HV_X64_REGISTER_ES					0x00060000
+#define HV_X64_REGISTER_CS					0x00060001
+#define HV_X64_REGISTER_SS					0x00060002
+#define HV_X64_REGISTER_DS					0x00060003
+#define HV_X64_REGISTER_FS					0x00060004
+#define HV_X64_REGISTER_GS					0x00060005
+#define HV_X64_REGISTER_LDTR					0x00060006
+#define HV_X64_REGISTER_TR					0x00060007
+
+/* Descriptor table */
+#define HV_X64_REGISTER_IDTR					0x00070000
+#define HV_X64_REGISTER_GDTR					0x00070001
+
+/* MSR-backed */
+#define HV_X64_REGISTER_TSC					0x00080000
+#define HV_X64_REGISTER_EFER					0x00080001
+#define HV_X64_REGISTER_KERNEL_GS_BASE				0x00080002
+#define HV_X64_REGISTER_APIC_BASE				0x00080003
+#define HV_X64_REGISTER_PAT					0x00080004
+#define HV_X64_REGISTER_SYSENTER_CS				0x00080005
+#define HV_X64_REGISTER_SYSENTER_EIP				0x00080006
+#define HV_X64_REGISTER_SYSENTER_ESP				0x00080007
+#define HV_X64_REGISTER_STAR					0x00080008
+#define HV_X64_REGISTER_LSTAR					0x00080009
+#define HV_X64_REGISTER_CSTAR					0x0008000A
+#define HV_X64_REGISTER_SFMASK					0x0008000B
+#define HV_X64_REGISTER_INITIAL_APIC_ID				0x0008000C
+#define HV_X64_REGISTER_MSR_MTRR_CAP				0x0008000D
+#define HV_X64_REGISTER_MSR_MTRR_DEF_TYPE			0x0008000E
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE0			0x00080010
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE1			0x00080011
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE2			0x00080012
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE3			0x00080013
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE4			0x00080014
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE5			0x00080015
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE6			0x00080016
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE7			0x00080017
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE8			0x00080018
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASE9			0x00080019
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASEA			0x0008001A
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASEB			0x0008001B
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASEC			0x0008001C
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASED			0x0008001D
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASEE			0x0008001E
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_BASEF			0x0008001F
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK0			0x00080040
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK1			0x00080041
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK2			0x00080042
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK3			0x00080043
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK4			0x00080044
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK5			0x00080045
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK6			0x00080046
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK7			0x00080047
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK8			0x00080048
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASK9			0x00080049
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASKA			0x0008004A
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASKB			0x0008004B
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASKC			0x0008004C
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASKD			0x0008004D
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASKE			0x0008004E
+#define HV_X64_REGISTER_MSR_MTRR_PHYS_MASKF			0x0008004F
+#define HV_X64_REGISTER_MSR_MTRR_FIX64K00000			0x00080070
+#define HV_X64_REGISTER_MSR_MTRR_FIX16K80000			0x00080071
+#define HV_X64_REGISTER_MSR_MTRR_FIX16KA0000			0x00080072
+#define HV_X64_REGISTER_MSR_MTRR_FIX4KC0000			0x00080073
+#define HV_X64_REGISTER_MSR_MTRR_FIX4KC8000			0x00080074
+#define HV_X64_REGISTER_MSR_MTRR_FIX4KD0000			0x00080075
+#define HV_X64_REGISTER_MSR_MTRR_FIX4KD8000			0x00080076
+#define HV_X64_REGISTER_MSR_MTRR_FIX4KE0000			0x00080077
+#define HV_X64_REGISTER_MSR_MTRR_FIX4KE8000			0x00080078
+#define HV_X64_REGISTER_MSR_MTRR_FIX4KF0000			0x00080079
+#define HV_X64_REGISTER_MSR_MTRR_FIX4KF8000			0x0008007A
+#define HV_X64_REGISTER_TSC_AUX					0x0008007B
+#define HV_X64_REGISTER_BNDCFGS					0x0008007C
+#define HV_X64_REGISTER_DEBUG_CTL				0x0008007D
+#define HV_X64_REGISTER_SGX_LAUNCH_CONTROL0			0x00080080
+#define HV_X64_REGISTER_SGX_LAUNCH_CONTROL1			0x00080081
+#define HV_X64_REGISTER_SGX_LAUNCH_CONTROL2			0x00080082
+#define HV_X64_REGISTER_SGX_LAUNCH_CONTROL3			0x00080083
+#define HV_X64_REGISTER_SPEC_CTRL				0x00080084
+#define HV_X64_REGISTER_PRED_CMD				0x00080085
+#define HV_X64_REGISTER_VIRT_SPEC_CTRL				0x00080086
+#define HV_X64_REGISTER_U_XSS					0x0008008B
+#define HV_X64_REGISTER_U_CET					0x0008008C
+#define HV_X64_REGISTER_S_CET					0x0008008D
+#define HV_X64_REGISTER_SSP					0x0008008E
+#define HV_X64_REGISTER_PL0_SSP					0x0008008F
+#define HV_X64_REGISTER_PL1_SSP					0x00080090
+#define HV_X64_REGISTER_PL2_SSP					0x00080091
+#define HV_X64_REGISTER_PL3_SSP					0x00080092
+#define HV_X64_REGISTER_INTERRUPT_SSP_TABLE_ADDR		0x00080093
+#define HV_X64_REGISTER_TSC_ADJUST				0x00080096
+#define HV_X64_REGISTER_MSR_IA32_MISC_ENABLE			0x000800A0
+#define HV_X64_REGISTER_IA32_FEATURE_CONTROL			0x000800A1
+#define HV_X64_REGISTER_IA32_VMX_BASIC				0x000800A2
+#define HV_X64_REGISTER_IA32_VMX_PINBASED_CTLS			0x000800A3
+#define HV_X64_REGISTER_IA32_VMX_PROCBASED_CTLS			0x000800A4
+#define HV_X64_REGISTER_IA32_VMX_EXIT_CTLS			0x000800A5
+#define HV_X64_REGISTER_IA32_VMX_ENTRY_CTLS			0x000800A6
+#define HV_X64_REGISTER_IA32_VMX_MISC				0x000800A7
+#define HV_X64_REGISTER_IA32_VMX_CR0_FIXED0			0x000800A8
+#define HV_X64_REGISTER_IA32_VMX_CR0_FIXED1			0x000800A9
+#define HV_X64_REGISTER_IA32_VMX_CR4_FIXED0			0x000800AA
+#define HV_X64_REGISTER_IA32_VMX_CR4_FIXED1			0x000800AB
+#define HV_X64_REGISTER_IA32_VMX_VMCS_ENUM			0x000800AC
+#define HV_X64_REGISTER_IA32_VMX_PROCBASED_CTLS2		0x000800AD
+#define HV_X64_REGISTER_IA32_VMX_EPT_VPID_CAP			0x000800AE
+#define HV_X64_REGISTER_IA32_VMX_TRUE_PINBASED_CTLS		0x000800AF
+#define HV_X64_REGISTER_IA32_VMX_TRUE_PROCBASED_CTLS		0x000800B0
+#define HV_X64_REGISTER_IA32_VMX_TRUE_EXIT_CTLS			0x000800B1
+#define HV_X64_REGISTER_IA32_VMX_TRUE_ENTRY_CTLS		0x000800B2
+#define HV_X64_REGISTER_PERF_GLOBAL_CTRL			0x00081000
+#define HV_X64_REGISTER_PERF_GLOBAL_STATUS			0x00081001
+#define HV_X64_REGISTER_PERF_GLOBAL_IN_USE			0x00081002
+#define HV_X64_REGISTER_FIXED_CTR_CTRL				0x00081003
+#define HV_X64_REGISTER_DS_AREA					0x00081004
+#define HV_X64_REGISTER_PEBS_ENABLE				0x00081005
+#define HV_X64_REGISTER_PEBS_LD_LAT				0x00081006
+#define HV_X64_REGISTER_PEBS_FRONTEND				0x00081007
+#define HV_X64_REGISTER_PERF_EVT_SEL0				0x00081100
+#define HV_X64_REGISTER_PMC0					0x00081200
+#define HV_X64_REGISTER_FIXED_CTR0				0x00081300
+#define HV_X64_REGISTER_LBR_TOS					0x00082000
+#define HV_X64_REGISTER_LBR_SELECT				0x00082001
+#define HV_X64_REGISTER_LER_FROM_LIP				0x00082002
+#define HV_X64_REGISTER_LER_TO_LIP				0x00082003
+#define HV_X64_REGISTER_LBR_FROM0				0x00082100
+#define HV_X64_REGISTER_LBR_TO0					0x00082200
+#define HV_X64_REGISTER_LBR_INFO0				0x00083300
+#define HV_X64_REGISTER_RTIT_CTL				0x00081008
+#define HV_X64_REGISTER_RTIT_STATUS				0x00081009
+#define HV_X64_REGISTER_RTIT_OUTPUT_BASE			0x0008100A
+#define HV_X64_REGISTER_RTIT_OUTPUT_MASK_PTRS			0x0008100B
+#define HV_X64_REGISTER_RTIT_CR3_MATCH				0x0008100C
+#define HV_X64_REGISTER_RTIT_ADDR0A				0x00081400
+#define HV_X64_REGISTER_APIC_ID					0x00084802
+#define HV_X64_REGISTER_APIC_VERSION				0x00084803
+
+/* Hypervisor-defined synthetic (x64) */
+#define HV_X64_REGISTER_HYPERCALL				0x00090001
+#define HV_X64_REGISTER_SYNTHETIC_EOI				0x00090010
+#define HV_X64_REGISTER_SYNTHETIC_ICR				0x00090011
+#define HV_X64_REGISTER_SYNTHETIC_TPR				0x00090012
+#define HV_X64_REGISTER_REG_PAGE				0x0009001C
+#define HV_X64_REGISTER_GHCB					0x00090019
+#define HV_X64_REGISTER_EMULATED_TIMER_PERIOD			0x00090030
+#define HV_X64_REGISTER_EMULATED_TIMER_CONTROL			0x00090031
+#define HV_X64_REGISTER_PM_TIMER_ASSIST				0x00090032
+#define HV_X64_REGISTER_SEV_CONTROL				0x00090040
+#define HV_X64_REGISTER_SEV_GHCB_GPA				0x00090041
+#define HV_X64_REGISTER_SEV_DOORBELL_GPA			0x00090042
+
+/* Intercept control */
+#define HV_X64_REGISTER_CR_INTERCEPT_CONTROL			0x000E0000
+#define HV_X64_REGISTER_CR_INTERCEPT_CR0_MASK			0x000E0001
+#define HV_X64_REGISTER_CR_INTERCEPT_CR4_MASK			0x000E0002
+#define HV_X64_REGISTER_CR_INTERCEPT_IA32_MISC_ENABLE_MASK	0x000E0003
+
+/* Indexed register families: n-th member of the family. */
+#define HV_X64_REGISTER_PERF_EVT_SEL(n)		(0x00081100 + (n))
+#define HV_X64_REGISTER_PMC(n)			(0x00081200 + (n))
+#define HV_X64_REGISTER_FIXED_CTR(n)		(0x00081300 + (n))
+#define HV_X64_REGISTER_LBR_FROM(n)		(0x00082100 + (n))
+#define HV_X64_REGISTER_LBR_TO(n)		(0x00082200 + (n))
+#define HV_X64_REGISTER_LBR_INFO(n)		(0x00083300 + (n))
+#define HV_X64_REGISTER_RTIT_ADDR0B		0x00081401
+#define HV_X64_REGISTER_RTIT_ADDR1A		0x00081402
+#define HV_X64_REGISTER_RTIT_ADDR1B		0x00081403
+#define HV_X64_REGISTER_RTIT_ADDR2A		0x00081404
+#define HV_X64_REGISTER_RTIT_ADDR2B		0x00081405
+#define HV_X64_REGISTER_RTIT_ADDR3A		0x00081406
+#define HV_X64_REGISTER_RTIT_ADDR3B		0x00081407
+
+/* SynIC and synthetic timer registers by index. */
+#define HV_REGISTER_SINT(n)			(HV_REGISTER_SINT0 + (n))
+#define HV_REGISTER_STIMER_CONFIG(n)		(HV_REGISTER_STIMER0_CONFIG + 2 * (n))
+#define HV_REGISTER_STIMER_COUNT(n)		(HV_REGISTER_STIMER0_COUNT + 2 * (n))
+
+static_assert(HV_X64_REGISTER_PMC(0) == HV_X64_REGISTER_PMC0);
+static_assert(HV_REGISTER_SINT0 == 0x000a0000);
+static_assert(HV_REGISTER_SCONTROL == 0x000a0010);
+static_assert(HV_REGISTER_SIMP == 0x000a0013);
+static_assert(HV_REGISTER_STIMER0_CONFIG == 0x000b0000);
+static_assert(HV_REGISTER_STIMER0_COUNT == 0x000b0001);
+static_assert(HV_REGISTER_GUEST_OS_ID == 0x00090002);
+static_assert(HV_REGISTER_VP_INDEX == 0x00090003);
+static_assert(HV_X64_REGISTER_VSM_VP_STATUS == HV_REGISTER_VSM_VP_STATUS);
+static_assert(HV_REGISTER_SINT(15) == HV_REGISTER_SINT15);
+static_assert(HV_REGISTER_STIMER_COUNT(3) == HV_REGISTER_STIMER3_COUNT);
+
+/*
+ * Register value formats.
+ *
+ * Segment registers: struct hv_x64_segment_register (6.12) -- base, limit,
+ * selector, attributes (bits 0-3 type, 4 S, 5-6 DPL, 7 P, 12 AVL, 13 L,
+ * 14 D/B, 15 G).  GDTR/IDTR: struct hv_x64_table_register (6.12).
+ */
+HV_ROOT_CHECK_SIZE(struct hv_x64_segment_register, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_segment_register, base, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_segment_register, limit, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_segment_register, selector, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_segment_register, attributes, 14);
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_table_register, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_table_register, pad, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_table_register, limit, 6);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_table_register, base, 8);
+
+/* FP_MMXn: 64-bit mantissa, then 15-bit biased exponent and sign. */
+#define HV_X64_FP_REGISTER_EXPONENT_MASK	GENMASK(14, 0)
+#define HV_X64_FP_REGISTER_SIGN			BIT(15)
+
+struct hv_x64_fp_register {
+	u64 mantissa;
+	u16 exponent_sign;		/* HV_X64_FP_REGISTER_* */
+	u16 reserved0;
+	u32 reserved1;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_fp_register, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_register, mantissa, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_register, exponent_sign, 8);
+
+/* FP_CONTROL_STATUS */
+struct hv_x64_fp_control_status_register {
+	u16 fp_control;			/* FCW */
+	u16 fp_status;			/* FSW */
+	u8 fp_tag;			/* abridged tag word */
+	u8 reserved;
+	u16 last_fp_op;
+	union {
+		u64 last_fp_rip;	/* 64-bit mode */
+		struct {		/* 32-bit mode */
+			u32 last_fp_eip;
+			u16 last_fp_cs;
+			u16 padding;
+		} __packed;
+	};
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_fp_control_status_register, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_control_status_register, fp_control, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_control_status_register, fp_status, 2);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_control_status_register, fp_tag, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_control_status_register, reserved, 5);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_control_status_register, last_fp_op, 6);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_control_status_register, last_fp_rip, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_control_status_register, last_fp_eip, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_fp_control_status_register, last_fp_cs, 12);
+
+/* XMM_CONTROL_STATUS */
+struct hv_x64_xmm_control_status_register {
+	union {
+		u64 last_fp_rdp;	/* 64-bit mode */
+		struct {		/* 32-bit mode */
+			u32 last_fp_dp;
+			u16 last_fp_ds;
+			u16 padding;
+		} __packed;
+	};
+	u32 xmm_status_control;		/* MXCSR */
+	u32 xmm_status_control_mask;	/* MXCSR_MASK */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_xmm_control_status_register, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_xmm_control_status_register, last_fp_rdp, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_xmm_control_status_register, last_fp_dp, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_xmm_control_status_register, last_fp_ds, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_xmm_control_status_register, xmm_status_control, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_xmm_control_status_register,
+		     xmm_status_control_mask, 12);
+
+/*
+ * HV_REGISTER_PENDING_EVENT0/1 (128 bits).  Clients save and restore them
+ * opaquely.  Exception form: event_info holds the bits below, then the error
+ * code and an exception parameter (e.g. CR2 for #PF).  A virtualization-fault
+ * form carries a code in the second dword.
+ */
+#define HV_X64_PENDING_EVENT_PENDING		BIT(0)
+#define HV_X64_PENDING_EVENT_TYPE_MASK		GENMASK(3, 1)
+#define HV_X64_PENDING_EVENT_DELIVER_ERROR_CODE	BIT(8)
+#define HV_X64_PENDING_EVENT_VECTOR_MASK	GENMASK(31, 16)
+
+#define HV_X64_PENDING_EVENT_TYPE_EXCEPTION	0
+
+struct hv_x64_pending_exception_event {
+	u32 event_info;			/* HV_X64_PENDING_EVENT_* */
+	u32 error_code;
+	u64 exception_parameter;
+} __packed;
+
+struct hv_x64_pending_virtualization_fault_event {
+	u32 event_info;			/* HV_X64_PENDING_EVENT_* */
+	u32 code;
+	u64 parameter;			/* (unverified) */
+} __packed;
+
+union hv_x64_pending_event {
+	struct hv_u128 as_u128;
+	struct hv_x64_pending_exception_event exception;
+	struct hv_x64_pending_virtualization_fault_event virtualization_fault;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_x64_pending_event, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_pending_exception_event, event_info, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_pending_exception_event, error_code, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_pending_exception_event, exception_parameter, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_pending_virtualization_fault_event, code, 4);
+
+/*
+ * EXPLICIT_SUSPEND, INTERCEPT_SUSPEND and DISPATCH_SUSPEND: bit 0 set means
+ * suspended.  New VPs start with EXPLICIT_SUSPEND = 1.  The hypervisor sets
+ * INTERCEPT_SUSPEND when it generates an intercept message; the VP then stays
+ * stopped until the parent clears it.
+ */
+#define HV_REGISTER_SUSPENDED			BIT_ULL(0)
+
+/* HV_REGISTER_INTERNAL_ACTIVITY_STATE */
+#define HV_INTERNAL_ACTIVITY_STARTUP_SUSPEND	BIT_ULL(0)	/* waits for SIPI */
+#define HV_INTERNAL_ACTIVITY_HALT_SUSPEND	BIT_ULL(1)
+#define HV_INTERNAL_ACTIVITY_IDLE_SUSPEND	BIT_ULL(2)
+#define HV_INTERNAL_ACTIVITY_RSVD_MASK		GENMASK_ULL(63, 3)
+
+/* HV_REGISTER_PENDING_INTERRUPTION (u64) */
+#define HV_X64_PENDING_INTERRUPTION_PENDING		BIT_ULL(0)
+#define HV_X64_PENDING_INTERRUPTION_TYPE_MASK		GENMASK_ULL(3, 1)
+#define HV_X64_PENDING_INTERRUPTION_DELIVER_ERROR_CODE	BIT_ULL(4)
+/* Instruction length, for software events. */
+#define HV_X64_PENDING_INTERRUPTION_INSTRUCTION_LENGTH_MASK	GENMASK_ULL(8, 5)
+#define HV_X64_PENDING_INTERRUPTION_NESTED_EVENT	BIT_ULL(9)
+#define HV_X64_PENDING_INTERRUPTION_RSVD_MASK		GENMASK_ULL(15, 10)
+#define HV_X64_PENDING_INTERRUPTION_VECTOR_MASK		GENMASK_ULL(31, 16)
+#define HV_X64_PENDING_INTERRUPTION_ERROR_CODE_MASK	GENMASK_ULL(63, 32)
+
+/* Interruption types (4-6 follow the VMX event types; unverified). */
+#define HV_X64_PENDING_INTERRUPTION_TYPE_EXT_INT		0
+#define HV_X64_PENDING_INTERRUPTION_TYPE_NMI			2
+#define HV_X64_PENDING_INTERRUPTION_TYPE_HW_EXCEPTION		3
+#define HV_X64_PENDING_INTERRUPTION_TYPE_SW_INTERRUPT		4
+#define HV_X64_PENDING_INTERRUPTION_TYPE_PRIV_SW_EXCEPTION	5
+#define HV_X64_PENDING_INTERRUPTION_TYPE_SW_EXCEPTION		6
+
+/* HV_REGISTER_INTERRUPT_STATE (u64) */
+#define HV_X64_INTERRUPT_STATE_INTERRUPT_SHADOW	BIT_ULL(0)	/* STI / MOV SS */
+#define HV_X64_INTERRUPT_STATE_NMI_MASKED	BIT_ULL(1)
+#define HV_X64_INTERRUPT_STATE_RSVD_MASK	GENMASK_ULL(63, 2)
+
+/* HV_X64_REGISTER_DELIVERABILITY_NOTIFICATIONS (u64, unverified layout) */
+#define HV_X64_DELIVERABILITY_NMI_NOTIFICATION		BIT_ULL(0)
+#define HV_X64_DELIVERABILITY_INTERRUPT_NOTIFICATION	BIT_ULL(1)
+#define HV_X64_DELIVERABILITY_INTERRUPT_PRIORITY_MASK	GENMASK_ULL(5, 2)
+#define HV_X64_DELIVERABILITY_SINTS_MASK		GENMASK_ULL(47, 32)
+
+/* HV_X64_REGISTER_XFEM (= XCR0) bits */
+#define HV_X64_XFEM_LEGACY_X87			BIT_ULL(0)
+#define HV_X64_XFEM_LEGACY_SSE			BIT_ULL(1)
+#define HV_X64_XFEM_AVX				BIT_ULL(2)
+#define HV_X64_XFEM_MPX_BNDREG			BIT_ULL(3)
+#define HV_X64_XFEM_MPX_BNDCSR			BIT_ULL(4)
+#define HV_X64_XFEM_AVX512_OPMASK		BIT_ULL(5)
+#define HV_X64_XFEM_AVX512_ZMM_HI		BIT_ULL(6)
+#define HV_X64_XFEM_AVX512_ZMM16_31		BIT_ULL(7)
+#define HV_X64_XFEM_PASID			BIT_ULL(10)
+#define HV_X64_XFEM_CET_U			BIT_ULL(11)
+#define HV_X64_XFEM_CET_S			BIT_ULL(12)
+#define HV_X64_XFEM_XTILE_CFG			BIT_ULL(17)
+#define HV_X64_XFEM_XTILE_DATA			BIT_ULL(18)
+
+/*
+ * HV_X64_REGISTER_HYPERCALL: 6.12 has HV_X64_MSR_HYPERCALL_ENABLE and
+ * HV_X64_MSR_HYPERCALL_PAGE_ADDRESS_MASK; bit 1 locks the register.
+ */
+#define HV_X64_MSR_HYPERCALL_LOCKED		BIT_ULL(1)
+
+/* HV_X64_REGISTER_SEV_CONTROL (SEV-SNP) */
+#define HV_X64_SEV_CONTROL_ENABLE_ENCRYPTED_STATE	BIT_ULL(0)
+#define HV_X64_SEV_CONTROL_VMSA_GPA_PAGE_MASK		GENMASK_ULL(63, 12)
+
+/* HV_X64_REGISTER_SEV_GHCB_GPA and HV_X64_REGISTER_SEV_DOORBELL_GPA */
+#define HV_X64_SEV_GPA_ENABLED			BIT_ULL(0)
+#define HV_X64_SEV_GPA_PAGE_MASK		GENMASK_ULL(63, 12)
+
+/* A register value: always 16 bytes. */
+union hv_register_value {
+	struct hv_u128 reg128;
+	u64 reg64;
+	u32 reg32;
+	u16 reg16;
+	u8 reg8;
+	struct hv_x64_fp_register fp;
+	struct hv_x64_fp_control_status_register fp_control_status;
+	struct hv_x64_xmm_control_status_register xmm_control_status;
+	struct hv_x64_segment_register segment;
+	struct hv_x64_table_register table;
+	union hv_x64_pending_event pending_event;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_register_value, 16);
+
+/* A name/value pair, the SET_VP_REGISTERS rep element. */
+struct hv_register_assoc {
+	u32 name;			/* HV_REGISTER_* / HV_X64_REGISTER_* */
+	u32 reserved1;
+	u64 reserved2;
+	union hv_register_value value;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_register_assoc, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_register_assoc, name, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_register_assoc, reserved1, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_register_assoc, reserved2, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_register_assoc, value, 16);
+
+/*
+ * HVCALL_GET_VP_REGISTERS (rep): the rep input list is one u32 name per rep,
+ * the rep output list one union hv_register_value per rep.
+ *
+ * Not 6.12's struct hv_get_vp_registers_input: its list element holds two
+ * names (8 bytes), so element i is not at 16 + 4 * i as the ABI requires.
+ */
+struct hv_input_get_vp_registers {
+	u64 partition_id;
+	u32 vp_index;
+	union hv_input_vtl input_vtl;
+	u8 rsvd_z8;
+	u16 rsvd_z16;
+	u32 names[];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_get_vp_registers, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_registers, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_registers, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_registers, input_vtl, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_registers, rsvd_z8, 13);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_registers, rsvd_z16, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_registers, names, 16);
+
+/*
+ * HVCALL_SET_VP_REGISTERS (rep): elements are applied in list order; the
+ * first failing one stops the call (reps completed = its index).
+ *
+ * 6.12's struct hv_set_vp_registers_input has the same bytes, but its element
+ * is an anonymous struct with the value split into two u64; this one uses
+ * struct hv_register_assoc so that values are typed.
+ */
+struct hv_input_set_vp_registers {
+	u64 partition_id;
+	u32 vp_index;
+	union hv_input_vtl input_vtl;
+	u8 rsvd_z8;
+	u16 rsvd_z16;
+	struct hv_register_assoc elements[];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_set_vp_registers, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_registers, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_registers, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_registers, input_vtl, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_registers, rsvd_z8, 13);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_registers, rsvd_z16, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_registers, elements, 16);
+
+/* Per-call limits with 4 KiB input and output pages. */
+#define HV_GET_VP_REGISTERS_MAX_REPS \
+	(HV_HYP_PAGE_SIZE / sizeof(union hv_register_value))
+#define HV_SET_VP_REGISTERS_MAX_REPS \
+	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_set_vp_registers)) / \
+	 sizeof(struct hv_register_assoc))
+static_assert(HV_GET_VP_REGISTERS_MAX_REPS == 256);
+static_assert(HV_SET_VP_REGISTERS_MAX_REPS == 127);
+
+/*
+ * VP state pages: HVCALL_MAP_VP_STATE_PAGE / HVCALL_UNMAP_VP_STATE_PAGE.
+ * The output is the root page number of a hypervisor page that the root
+ * reads through its direct map.  Zero the whole input before filling it.
+ */
+enum hv_vp_state_page_type {
+	HV_VP_STATE_PAGE_REGISTERS		= 0,	/* struct hv_vp_register_page */
+	HV_VP_STATE_PAGE_INTERCEPT_MESSAGE	= 1,	/* struct hv_message at offset 0 */
+	HV_VP_STATE_PAGE_GHCB			= 2,	/* SEV-SNP */
+};
+
+/* requested_map_location is valid (required for L1VH callers). */
+#define HV_MAP_VP_STATE_PAGE_MAP_LOCATION_PROVIDED	BIT(0)
+
+struct hv_input_map_vp_state_page {
+	u64 partition_id;
+	u32 vp_index;
+	u16 type;			/* enum hv_vp_state_page_type */
+	union hv_input_vtl input_vtl;	/* 0, except GHCB: VTL 0 + use_target_vtl */
+	u8 flags;			/* HV_MAP_VP_STATE_PAGE_* */
+	u64 requested_map_location;	/* page number, 4 KiB units */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_map_vp_state_page, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_vp_state_page, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_vp_state_page, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_vp_state_page, type, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_vp_state_page, input_vtl, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_vp_state_page, flags, 15);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_vp_state_page, requested_map_location, 16);
+
+struct hv_output_map_vp_state_page {
+	u64 map_location;		/* page number, 4 KiB units */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_map_vp_state_page, 8);
+
+struct hv_input_unmap_vp_state_page {
+	u64 partition_id;
+	u32 vp_index;
+	u16 type;			/* enum hv_vp_state_page_type */
+	union hv_input_vtl input_vtl;
+	u8 reserved;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_unmap_vp_state_page, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_vp_state_page, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_vp_state_page, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_vp_state_page, type, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_vp_state_page, input_vtl, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_vp_state_page, reserved, 15);
+
+/*
+ * VP state: HVCALL_GET_VP_STATE / HVCALL_SET_VP_STATE.
+ *
+ * State types with HV_GET_SET_VP_STATE_TYPE_PFN set transfer their data
+ * through a list of root page numbers after the 40-byte fixed header
+ * (variable header size = number of page numbers).  SYNTHETIC_TIMERS is
+ * inline: GET returns it at offset 0 of the output page; SET takes it right
+ * after the header (variable header size = ceil(200 / 8)).
+ */
+#define HV_GET_SET_VP_STATE_TYPE_PFN		0x80000000U
+
+#define HV_GET_SET_VP_STATE_LAPIC_STATE		(HV_GET_SET_VP_STATE_TYPE_PFN | 0)
+#define HV_GET_SET_VP_STATE_XSAVE		(HV_GET_SET_VP_STATE_TYPE_PFN | 1)
+#define HV_GET_SET_VP_STATE_SIM_PAGE		(HV_GET_SET_VP_STATE_TYPE_PFN | 2)
+#define HV_GET_SET_VP_STATE_SIEF_PAGE		(HV_GET_SET_VP_STATE_TYPE_PFN | 3)
+#define HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS	4U
+
+/*
+ * Data sizes: LAPIC, SIM page and SIEF page take one 4 KiB page each (the
+ * LAPIC structure fills the first 176 bytes); XSAVE takes the
+ * MAX_XSAVE_DATA_SIZE property value rounded up to whole pages; synthetic
+ * timers take sizeof(struct hv_synthetic_timers_state).
+ */
+#define HV_VP_STATE_LAPIC_PAGES		1
+#define HV_VP_STATE_SIM_PAGES		1
+#define HV_VP_STATE_SIEF_PAGES		1
+
+struct hv_vp_state_data_xsave {
+	u64 flags;			/* zero */
+	u64 states;			/* XFEM mask of components (XSAVE only) */
+} __packed;
+
+struct hv_get_set_vp_state_data {
+	u32 type;			/* HV_GET_SET_VP_STATE_* */
+	u32 rsvd;
+	struct hv_vp_state_data_xsave xsave;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_vp_state_data_xsave, 16);
+HV_ROOT_CHECK_SIZE(struct hv_get_set_vp_state_data, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_get_set_vp_state_data, type, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_get_set_vp_state_data, rsvd, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_get_set_vp_state_data, xsave.flags, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_get_set_vp_state_data, xsave.states, 16);
+
+struct hv_input_get_vp_state {
+	u64 partition_id;
+	u32 vp_index;
+	union hv_input_vtl input_vtl;
+	u8 rsvd_z8;
+	u16 rsvd_z16;
+	struct hv_get_set_vp_state_data state_data;
+	u64 output_data_pfns[];		/* root page numbers to fill */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_get_vp_state, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, input_vtl, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, rsvd_z8, 13);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, rsvd_z16, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, state_data, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, state_data.type, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, state_data.xsave.flags, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, state_data.xsave.states, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_state, output_data_pfns, 40);
+
+struct hv_input_set_vp_state {
+	u64 partition_id;
+	u32 vp_index;
+	union hv_input_vtl input_vtl;
+	u8 rsvd_z8;
+	u16 rsvd_z16;
+	struct hv_get_set_vp_state_data state_data;
+	union {
+		DECLARE_FLEX_ARRAY(u64, pfns);	/* PFN types */
+		DECLARE_FLEX_ARRAY(u8, bytes);	/* inline types */
+	} data;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_set_vp_state, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_state, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_state, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_state, input_vtl, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_state, rsvd_z8, 13);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_state, rsvd_z16, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_state, state_data, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_set_vp_state, data, 40);
+
+#define HV_VP_STATE_MAX_PFNS \
+	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_get_vp_state)) / sizeof(u64))
+static_assert(HV_VP_STATE_MAX_PFNS == 507);
+
+/*
+ * LOCAL_INTERRUPT_CONTROLLER_STATE: the LAPIC registers as 32-bit values.
+ * ISR/TMR/IRR: bit v of word v / 32 is vector v.
+ */
+struct hv_local_interrupt_controller_state {
+	u32 apic_id;
+	u32 apic_version;
+	u32 apic_ldr;
+	u32 apic_dfr;
+	u32 apic_spurious;
+	u32 apic_isr[8];
+	u32 apic_tmr[8];
+	u32 apic_irr[8];
+	u32 apic_esr;
+	u32 apic_icr_high;
+	u32 apic_icr_low;
+	u32 apic_lvt_timer;
+	u32 apic_lvt_thermal;
+	u32 apic_lvt_perfmon;
+	u32 apic_lvt_lint0;
+	u32 apic_lvt_lint1;
+	u32 apic_lvt_error;
+	u32 apic_lvt_cmci;
+	u32 apic_error_status;
+	u32 apic_initial_count;
+	u32 apic_counter_value;		/* current count */
+	u32 apic_divide_configuration;
+	u32 apic_remote_read;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_local_interrupt_controller_state, 176);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_version, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_ldr, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_dfr, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_spurious, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_isr, 20);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_tmr, 52);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_irr, 84);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_esr, 116);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_icr_high, 120);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_icr_low, 124);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_lvt_timer, 128);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_lvt_thermal, 132);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_lvt_perfmon, 136);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_lvt_lint0, 140);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_lvt_lint1, 144);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_lvt_error, 148);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_lvt_cmci, 152);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_error_status, 156);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_initial_count, 160);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_counter_value, 164);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_divide_configuration, 168);
+HV_ROOT_CHECK_OFFSET(struct hv_local_interrupt_controller_state, apic_remote_read, 172);
+
+/* SYNTHETIC_TIMERS: one hv_stimer_state per timer (HV_SYNIC_STIMER_COUNT). */
+#define HV_STIMER_STATE_UNDELIVERED_MESSAGE_PENDING	BIT(0)
+
+struct hv_stimer_state {
+	u32 flags;			/* HV_STIMER_STATE_* */
+	u32 reserved;
+	union hv_stimer_config config;	/* 6.12 type */
+	u64 count;
+	u64 adjustment;
+	u64 undelivered_expiration_time;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_stimer_config, 8);
+HV_ROOT_CHECK_SIZE(struct hv_stimer_state, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_stimer_state, flags, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_stimer_state, reserved, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_stimer_state, config, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_stimer_state, count, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_stimer_state, adjustment, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_stimer_state, undelivered_expiration_time, 32);
+
+struct hv_synthetic_timers_state {
+	struct hv_stimer_state timers[HV_SYNIC_STIMER_COUNT];
+	u64 reserved[5];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_synthetic_timers_state, 200);
+HV_ROOT_CHECK_OFFSET(struct hv_synthetic_timers_state, timers, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_synthetic_timers_state, reserved, 160);
+
+/* HVCALL_GET_VP_STATE output for the inline types. */
+union hv_output_get_vp_state {
+	struct hv_synthetic_timers_state synthetic_timers_state;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_output_get_vp_state, 200);
+
+/*
+ * The VP register page (HV_VP_STATE_PAGE_REGISTERS): a 4 KiB page shared by
+ * the hypervisor and the root that mirrors the most used registers.  The
+ * structure fills its first 696 bytes.
+ *
+ * Use it only when isvalid != 0 and version == HV_VP_REGISTER_PAGE_VERSION_1.
+ * The hypervisor refreshes it (and sets isvalid) whenever the VP stops.  To
+ * change registers, write the fields and OR in the matching dirty bit; the
+ * hypervisor loads the dirty classes before the VP next runs and clears
+ * "dirty".  cr0..xfem have no dirty bit: they are read-only mirrors, change
+ * them with HVCALL_SET_VP_REGISTERS.
+ *
+ * interrupt_vectors (root scheduler only, when CPUID 0x40000003 ECX has
+ * HV_X64_VP_DISPATCH_INTERRUPT_INJECTION_AVAILABLE): the root appends fixed
+ * interrupt vectors and dispatches with HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION;
+ * the hypervisor injects them.
+ */
+#define HV_VP_REGISTER_PAGE_VERSION_1		1
+
+#define HV_VP_REGISTER_PAGE_DIRTY_GENERAL_PURPOSE	BIT(0)	/* rax..r15 */
+#define HV_VP_REGISTER_PAGE_DIRTY_INSTRUCTION_POINTER	BIT(1)	/* rip */
+#define HV_VP_REGISTER_PAGE_DIRTY_XMM			BIT(2)	/* xmm0..xmm5 */
+#define HV_VP_REGISTER_PAGE_DIRTY_SEGMENTS		BIT(3)	/* es..gs */
+#define HV_VP_REGISTER_PAGE_DIRTY_FLAGS			BIT(4)	/* rflags */
+
+#define HV_VP_REGISTER_PAGE_GP_REGISTERS	16
+#define HV_VP_REGISTER_PAGE_XMM_REGISTERS	6
+#define HV_VP_REGISTER_PAGE_SEGMENT_REGISTERS	6
+#define HV_VP_REGISTER_PAGE_MAX_VECTOR_COUNT	7
+
+union hv_vp_register_page_interrupt_vectors {
+	u64 as_uint64;
+	struct {
+		u8 vector_count;	/* 0..HV_VP_REGISTER_PAGE_MAX_VECTOR_COUNT */
+		u8 vector[HV_VP_REGISTER_PAGE_MAX_VECTOR_COUNT];
+	} __packed;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_vp_register_page_interrupt_vectors, 8);
+HV_ROOT_CHECK_OFFSET(union hv_vp_register_page_interrupt_vectors, vector_count, 0);
+HV_ROOT_CHECK_OFFSET(union hv_vp_register_page_interrupt_vectors, vector, 1);
+
+struct hv_vp_register_page {
+	u16 version;			/* HV_VP_REGISTER_PAGE_VERSION_1 */
+	u8 isvalid;
+	u8 rsvdz;
+	u32 dirty;			/* HV_VP_REGISTER_PAGE_DIRTY_* */
+	union {
+		struct {
+			u64 rax;
+			u64 rcx;
+			u64 rdx;
+			u64 rbx;
+			u64 rsp;
+			u64 rbp;
+			u64 rsi;
+			u64 rdi;
+			u64 r8;
+			u64 r9;
+			u64 r10;
+			u64 r11;
+			u64 r12;
+			u64 r13;
+			u64 r14;
+			u64 r15;
+		} __packed;
+		/* x86 encoding order: RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8.. */
+		u64 gp_registers[HV_VP_REGISTER_PAGE_GP_REGISTERS];
+	};
+	u64 rip;
+	u64 rflags;
+	u64 reserved;			/* keep: without it all later fields move by 8 */
+	union {
+		struct {
+			struct hv_u128 xmm0;
+			struct hv_u128 xmm1;
+			struct hv_u128 xmm2;
+			struct hv_u128 xmm3;
+			struct hv_u128 xmm4;
+			struct hv_u128 xmm5;
+		} __packed;
+		struct hv_u128 xmm_registers[HV_VP_REGISTER_PAGE_XMM_REGISTERS];
+	};
+	union {
+		struct {
+			struct hv_x64_segment_register es;
+			struct hv_x64_segment_register cs;
+			struct hv_x64_segment_register ss;
+			struct hv_x64_segment_register ds;
+			struct hv_x64_segment_register fs;
+			struct hv_x64_segment_register gs;
+		} __packed;
+		struct hv_x64_segment_register
+			segment_registers[HV_VP_REGISTER_PAGE_SEGMENT_REGISTERS];
+	};
+	/* Read-only mirrors */
+	u64 cr0;
+	u64 cr3;
+	u64 cr4;
+	u64 cr8;
+	u64 efer;
+	u64 dr7;
+	u64 pending_interruption;	/* HV_X64_PENDING_INTERRUPTION_* */
+	u64 interrupt_state;		/* HV_X64_INTERRUPT_STATE_* */
+	u64 instruction_emulation_hints;
+	u64 xfem;
+	u8 reserved1[256];
+	union hv_vp_register_page_interrupt_vectors interrupt_vectors;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_vp_register_page, 696);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, version, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, isvalid, 2);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rsvdz, 3);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, dirty, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, gp_registers, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rax, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rcx, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rdx, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rbx, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rsp, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rbp, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rsi, 56);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rdi, 64);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, r8, 72);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, r9, 80);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, r10, 88);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, r11, 96);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, r12, 104);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, r13, 112);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, r14, 120);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, r15, 128);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rip, 136);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, rflags, 144);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, reserved, 152);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, xmm_registers, 160);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, xmm0, 160);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, xmm1, 176);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, xmm2, 192);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, xmm3, 208);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, xmm4, 224);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, xmm5, 240);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, segment_registers, 256);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, es, 256);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, cs, 272);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, ss, 288);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, ds, 304);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, fs, 320);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, gs, 336);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, cr0, 352);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, cr3, 360);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, cr4, 368);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, cr8, 376);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, efer, 384);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, dr7, 392);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, pending_interruption, 400);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, interrupt_state, 408);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, instruction_emulation_hints, 416);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, xfem, 424);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, reserved1, 432);
+HV_ROOT_CHECK_OFFSET(struct hv_vp_register_page, interrupt_vectors, 688);
+static_assert(sizeof(struct hv_vp_register_page) <= HV_HYP_PAGE_SIZE);
+
+/*
+ * Root SynIC.
+ *
+ * From 6.12: HV_X64_MSR_SCONTROL/SVERSION/SIEFP/SIMP/EOM/SINT0..15 (and the
+ * HV_MSR_* aliases), HV_SYNIC_SINT_COUNT, HV_SYNIC_VERSION_1,
+ * HV_SYNIC_FIRST_VALID_VECTOR, HV_SYNIC_CONTROL_ENABLE, HV_SYNIC_SIMP_ENABLE,
+ * HV_SYNIC_SIEFP_ENABLE, HV_SYNIC_SINT_MASKED, HV_SYNIC_SINT_AUTO_EOI,
+ * HV_SYNIC_SINT_VECTOR_MASK, union hv_synic_scontrol/simp/siefp/sint,
+ * union hv_synic_event_flags, struct hv_message_page.
+ *
+ * 6.12's union hv_synic_sint has no names for the as_intercept and proxy
+ * bits (they sit in its reserved2 field); use the masks below on as_uint64.
+ */
+#define HV_X64_MSR_SIRBP		0x40000085
+#define HV_MSR_SIRBP			(HV_X64_MSR_SIRBP)
+
+#define HV_SYNIC_SINT_POLLING		BIT_ULL(18)
+/* Events on this SINT are announced as HVMSG_SYNIC_SINT_INTERCEPT in SINT0. */
+#define HV_SYNIC_SINT_AS_INTERCEPT	BIT_ULL(19)
+#define HV_SYNIC_SINT_PROXY		BIT_ULL(20)
+#define HV_SYNIC_SINT_RSVD_MASK		(GENMASK_ULL(15, 8) | GENMASK_ULL(63, 21))
+
+static_assert(HV_X64_MSR_SCONTROL == 0x40000080);
+static_assert(HV_X64_MSR_SIEFP == 0x40000082);
+static_assert(HV_X64_MSR_SIMP == 0x40000083);
+static_assert(HV_X64_MSR_EOM == 0x40000084);
+static_assert(HV_X64_MSR_SINT0 == 0x40000090);
+static_assert(HV_SYNIC_SINT_COUNT == 16);
+static_assert(HV_SYNIC_STIMER_COUNT == 4);
+static_assert(HV_SYNIC_SINT_MASKED == 0x10000);
+static_assert(HV_SYNIC_SINT_AUTO_EOI == 0x20000);
+static_assert(HV_SYNIC_SINT_VECTOR_MASK == 0xff);
+
+/*
+ * SIMP, SIEFP and SIRBP: bit 0 enable, bits 1-11 preserved (write back what
+ * was read), bits 12-63 page number.  For the root the hypervisor provides
+ * the pages: keep the base it reports and only set the enable bit.
+ */
+#define HV_SYNIC_SIRBP_ENABLE		BIT_ULL(0)
+#define HV_SYNIC_PAGE_PRESERVED_MASK	GENMASK_ULL(11, 1)
+#define HV_SYNIC_PAGE_BASE_MASK		GENMASK_ULL(63, 12)
+
+union hv_synic_sirbp {
+	u64 as_uint64;
+	struct {
+		u64 sirbp_enabled:1;
+		u64 preserved:11;
+		u64 base_sirbp_gpa:52;
+	} __packed;
+};
+
+HV_ROOT_CHECK_SIZE(union hv_synic_sirbp, 8);
+
+/* SINT use by the root partition. */
+#define HV_SYNIC_INTERCEPTION_SINT_INDEX	0	/* all hypervisor messages */
+#define HV_SYNIC_IOMMU_FAULT_SINT_INDEX		1
+#define HV_SYNIC_VMBUS_SINT_INDEX		2
+#define HV_SYNIC_DOORBELL_SINT_INDEX		5	/* doorbell port events */
+
+/* SIMP page: one 256-byte message slot per SINT (6.12 types). */
+HV_ROOT_CHECK_SIZE(struct hv_message_page, HV_HYP_PAGE_SIZE);
+
+/* SIEFP page: 2048 event flag bits per SINT. */
+struct hv_synic_event_flags_page {
+	union hv_synic_event_flags sintevent_flags[HV_SYNIC_SINT_COUNT];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_synic_event_flags, 256);
+HV_ROOT_CHECK_SIZE(struct hv_synic_event_flags_page, HV_HYP_PAGE_SIZE);
+
+/*
+ * SIRBP page (root only): one event ring per SINT.  Each non-zero data entry
+ * is a port id; the consumer zeroes the entry and advances its own tail index
+ * modulo HV_SYNIC_EVENT_RING_MESSAGE_COUNT.  ring_full is set by the
+ * hypervisor when it could not add an entry: clear it and issue
+ * HVCALL_NOTIFY_PORT_RING_EMPTY.
+ */
+#define HV_SYNIC_EVENT_RING_MESSAGE_COUNT	63
+
+struct hv_synic_event_ring {
+	u8 signal_masked;		/* set by the consumer while draining */
+	u8 ring_full;
+	u16 reserved_z;
+	u32 data[HV_SYNIC_EVENT_RING_MESSAGE_COUNT];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_synic_event_ring, 256);
+HV_ROOT_CHECK_OFFSET(struct hv_synic_event_ring, signal_masked, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_synic_event_ring, ring_full, 1);
+HV_ROOT_CHECK_OFFSET(struct hv_synic_event_ring, reserved_z, 2);
+HV_ROOT_CHECK_OFFSET(struct hv_synic_event_ring, data, 4);
+
+struct hv_synic_event_ring_page {
+	struct hv_synic_event_ring sint_event_ring[HV_SYNIC_SINT_COUNT];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_synic_event_ring_page, HV_HYP_PAGE_SIZE);
+
+/* HVCALL_NOTIFY_PORT_RING_EMPTY (8-byte fast call) */
+struct hv_input_notify_port_ring_empty {
+	u32 sint_index;
+	u32 reserved;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_notify_port_ring_empty, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_notify_port_ring_empty, sint_index, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_notify_port_ring_empty, reserved, 4);
+
+/*
+ * Messages.
+ *
+ * struct hv_message, struct hv_message_header, union hv_message_flags and
+ * union hv_port_id come from 6.12 and have the ABI layout.  After reading a
+ * slot the consumer sets message_type to HVMSG_NONE, issues a full barrier
+ * and writes the EOM register if msg_pending was set.  Every message must be
+ * consumed, including unknown types.
+ */
+HV_ROOT_CHECK_SIZE(struct hv_message, HV_MESSAGE_SIZE);
+HV_ROOT_CHECK_SIZE(struct hv_message_header, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_message_header, message_type, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_message_header, payload_size, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_message_header, message_flags, 5);
+HV_ROOT_CHECK_OFFSET(struct hv_message_header, reserved, 6);
+HV_ROOT_CHECK_OFFSET(struct hv_message_header, sender, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_message_header, port, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_message, u.payload, 16);
+HV_ROOT_CHECK_SIZE(union hv_port_id, 4);
+
+#define HV_MESSAGE_FLAG_MSG_PENDING	BIT(0)
+#define HV_PORT_ID_MASK			GENMASK(23, 0)
+#define HV_CONNECTION_ID_MASK		GENMASK(23, 0)
+
+/*
+ * Message types that 6.12's enum hv_message_type lacks.  They cannot be added
+ * to that enum, so they are macros; compare them with the u32
+ * hv_message_header.message_type.  6.12 has HVMSG_NONE, HVMSG_UNMAPPED_GPA,
+ * HVMSG_GPA_INTERCEPT, HVMSG_TIMER_EXPIRED, HVMSG_INVALID_VP_REGISTER_VALUE,
+ * HVMSG_UNRECOVERABLE_EXCEPTION, HVMSG_UNSUPPORTED_FEATURE,
+ * HVMSG_EVENTLOG_BUFFERCOMPLETE, HVMSG_X64_IOPORT_INTERCEPT (note: IOPORT),
+ * HVMSG_X64_MSR_INTERCEPT, HVMSG_X64_CPUID_INTERCEPT,
+ * HVMSG_X64_EXCEPTION_INTERCEPT, HVMSG_X64_APIC_EOI and
+ * HVMSG_X64_LEGACY_FP_ERROR.
+ *
+ * Types with bit 31 set are reserved for the hypervisor.
+ */
+#define HV_MESSAGE_TYPE_HYPERVISOR_BIT		0x80000000U
+
+static_assert(HVMSG_UNMAPPED_GPA == 0x80000000U);
+static_assert(HVMSG_GPA_INTERCEPT == 0x80000001U);
+static_assert(HVMSG_TIMER_EXPIRED == 0x80000010U);
+static_assert(HVMSG_UNRECOVERABLE_EXCEPTION == 0x80000021U);
+static_assert(HVMSG_X64_IOPORT_INTERCEPT == 0x80010000U);
+static_assert(HVMSG_X64_MSR_INTERCEPT == 0x80010001U);
+static_assert(HVMSG_X64_CPUID_INTERCEPT == 0x80010002U);
+static_assert(HVMSG_X64_EXCEPTION_INTERCEPT == 0x80010003U);
+static_assert(HVMSG_X64_APIC_EOI == 0x80010004U);
+
+#define HVMSG_UNACCEPTED_GPA			0x80000003U
+#define HVMSG_GPA_ATTRIBUTE_INTERCEPT		0x80000004U
+/* "An intercept is in the VP's intercept message page" (SINT0). */
+#define HVMSG_OPAQUE_INTERCEPT			0x8000003fU
+#define HVMSG_HYPERCALL_INTERCEPT		0x80000050U
+#define HVMSG_SYNIC_EVENT_INTERCEPT		0x80000060U
+#define HVMSG_SYNIC_SINT_INTERCEPT		0x80000061U
+#define HVMSG_SYNIC_SINT_DELIVERABLE		0x80000062U
+#define HVMSG_ASYNC_CALL_COMPLETION		0x80000070U
+#define HVMSG_INSUFFICIENT_MEMORY		0x80000071U
+#define HVMSG_SCHEDULER_VP_SIGNAL_BITSET	0x80000100U
+#define HVMSG_SCHEDULER_VP_SIGNAL_PAIR		0x80000101U
+/* 0x80010006: Linux calls it X64_IOMMU_PRQ, the TLFS REGISTER_INTERCEPT. */
+#define HVMSG_X64_IOMMU_PRQ			0x80010006U
+#define HVMSG_X64_REGISTER_INTERCEPT		0x80010006U
+#define HVMSG_X64_HALT				0x80010007U
+#define HVMSG_X64_INTERRUPTION_DELIVERABLE	0x80010008U
+#define HVMSG_X64_SIPI_INTERCEPT		0x80010009U
+#define HVMSG_X64_RDTSC_INTERCEPT		0x8001000aU
+#define HVMSG_X64_APIC_SMI_INTERCEPT		0x8001000bU
+#define HVMSG_ARM64_RESET_INTERCEPT		0x8001000cU
+#define HVMSG_X64_APIC_INIT_SIPI_INTERCEPT	0x8001000dU
+#define HVMSG_X64_APIC_WRITE_INTERCEPT		0x8001000eU
+#define HVMSG_X64_SNP_GUEST_REQUEST_INTERCEPT	0x80010011U
+#define HVMSG_X64_EXCEPTION_TRAP_INTERCEPT	0x80010012U
+#define HVMSG_X64_SEV_VMGEXIT_INTERCEPT		0x80010013U
+#define HVMSG_X64_MSR_LIST_INTERCEPT		0x80010015U
+
+static_assert(HVMSG_X64_LEGACY_FP_ERROR + 1 == HVMSG_X64_IOMMU_PRQ);
+
+/*
+ * Intercept messages.  Payload offsets below are from the start of the
+ * payload (add 16 for the offset in struct hv_message).  The intercepted
+ * instruction's RIP is never advanced by the hypervisor.
+ */
+
+/* intercept_access_type of the x64 intercept header */
+enum hv_intercept_access_type {
+	HV_INTERCEPT_ACCESS_READ	= 0,
+	HV_INTERCEPT_ACCESS_WRITE	= 1,
+	HV_INTERCEPT_ACCESS_EXECUTE	= 2,
+};
+
+/* instruction_length_cr8 of the x64 intercept header */
+#define HV_X64_INTERCEPT_INSTRUCTION_LENGTH_MASK	GENMASK(3, 0)
+#define HV_X64_INTERCEPT_CR8_MASK			GENMASK(7, 4)
+
+/* execution_state of the x64 intercept header */
+#define HV_X64_VP_EXECUTION_STATE_CPL_MASK		GENMASK(1, 0)
+#define HV_X64_VP_EXECUTION_STATE_CR0_PE		BIT(2)
+#define HV_X64_VP_EXECUTION_STATE_CR0_AM		BIT(3)
+#define HV_X64_VP_EXECUTION_STATE_EFER_LMA		BIT(4)
+#define HV_X64_VP_EXECUTION_STATE_DEBUG_ACTIVE		BIT(5)
+#define HV_X64_VP_EXECUTION_STATE_INTERRUPTION_PENDING	BIT(6)
+#define HV_X64_VP_EXECUTION_STATE_VTL_MASK		GENMASK(10, 7)
+#define HV_X64_VP_EXECUTION_STATE_ENCLAVE_MODE		BIT(11)
+#define HV_X64_VP_EXECUTION_STATE_INTERRUPT_SHADOW	BIT(12)
+#define HV_X64_VP_EXECUTION_STATE_VIRTUALIZATION_FAULT_ACTIVE	BIT(13)
+#define HV_X64_VP_EXECUTION_STATE_RSVD_MASK		GENMASK(15, 14)
+
+/*
+ * First part of every x64 VP intercept payload.  HVMSG_X64_HALT and
+ * HVMSG_UNRECOVERABLE_EXCEPTION carry only this header.
+ */
+struct hv_x64_intercept_message_header {
+	u32 vp_index;
+	u8 instruction_length_cr8;	/* HV_X64_INTERCEPT_* */
+	u8 intercept_access_type;	/* enum hv_intercept_access_type */
+	u16 execution_state;		/* HV_X64_VP_EXECUTION_STATE_* */
+	struct hv_x64_segment_register cs_segment;
+	u64 rip;			/* of the intercepted instruction */
+	u64 rflags;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_intercept_message_header, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_intercept_message_header, vp_index, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_intercept_message_header, instruction_length_cr8, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_intercept_message_header, intercept_access_type, 5);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_intercept_message_header, execution_state, 6);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_intercept_message_header, cs_segment, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_intercept_message_header, rip, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_intercept_message_header, rflags, 32);
+
+/* HVMSG_X64_IOPORT_INTERCEPT; access type 0 = IN, 1 = OUT. */
+#define HV_X64_IO_PORT_ACCESS_SIZE_MASK		GENMASK(2, 0)	/* 1, 2 or 4 */
+#define HV_X64_IO_PORT_ACCESS_STRING_OP		BIT(3)		/* INS/OUTS */
+#define HV_X64_IO_PORT_ACCESS_REP_PREFIX	BIT(4)
+
+struct hv_x64_io_port_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u16 port_number;
+	u8 access_info;			/* HV_X64_IO_PORT_ACCESS_* */
+	u8 instruction_byte_count;
+	u32 reserved;
+	u64 rax;			/* OUT: low access-size bytes are the data */
+	u8 instruction_bytes[16];
+	struct hv_x64_segment_register ds_segment;
+	struct hv_x64_segment_register es_segment;
+	u64 rcx;
+	u64 rsi;
+	u64 rdi;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_io_port_intercept_message, 128);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, port_number, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, access_info, 42);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, instruction_byte_count, 43);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, reserved, 44);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, rax, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, instruction_bytes, 56);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, ds_segment, 72);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, es_segment, 88);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, rcx, 104);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, rsi, 112);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_io_port_intercept_message, rdi, 120);
+
+/* HVMSG_UNMAPPED_GPA, HVMSG_GPA_INTERCEPT (and HVMSG_UNACCEPTED_GPA) */
+#define HV_X64_MEMORY_ACCESS_GVA_VALID			BIT(0)
+/* The GVA -> GPA pair is consistent and usable for emulation. */
+#define HV_X64_MEMORY_ACCESS_GVA_GPA_VALID		BIT(1)
+#define HV_X64_MEMORY_ACCESS_HYPERCALL_OUTPUT_PENDING	BIT(2)
+#define HV_X64_MEMORY_ACCESS_TLB_LOCKED_NO_OVERLAY	BIT(3)
+
+struct hv_x64_memory_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u32 cache_type;			/* enum hv_cache_type (unverified) */
+	u8 instruction_byte_count;	/* valid bytes in instruction_bytes */
+	u8 memory_access_info;		/* HV_X64_MEMORY_ACCESS_* */
+	u8 tpr_priority;
+	u8 reserved;
+	u64 guest_virtual_address;
+	u64 guest_physical_address;
+	u8 instruction_bytes[16];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_memory_intercept_message, 80);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, cache_type, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, instruction_byte_count, 44);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, memory_access_info, 45);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, tpr_priority, 46);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, reserved, 47);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, guest_virtual_address, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, guest_physical_address, 56);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_memory_intercept_message, instruction_bytes, 64);
+
+/* HVMSG_X64_MSR_INTERCEPT: write data in EDX:EAX. */
+struct hv_x64_msr_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u32 msr_number;
+	u32 reserved;
+	u64 rdx;
+	u64 rax;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_msr_intercept_message, 64);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_msr_intercept_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_msr_intercept_message, msr_number, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_msr_intercept_message, reserved, 44);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_msr_intercept_message, rdx, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_msr_intercept_message, rax, 56);
+
+/* HVMSG_X64_CPUID_INTERCEPT: guest inputs, then the hypervisor's answer. */
+struct hv_x64_cpuid_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u64 rax;
+	u64 rcx;
+	u64 rdx;
+	u64 rbx;
+	u64 default_result_rax;
+	u64 default_result_rcx;
+	u64 default_result_rdx;
+	u64 default_result_rbx;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_cpuid_intercept_message, 104);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, rax, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, rcx, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, rdx, 56);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, rbx, 64);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, default_result_rax, 72);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, default_result_rcx, 80);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, default_result_rdx, 88);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_cpuid_intercept_message, default_result_rbx, 96);
+
+/* HVMSG_X64_EXCEPTION_INTERCEPT */
+#define HV_X64_EXCEPTION_INFO_ERROR_CODE_VALID		BIT(0)
+#define HV_X64_EXCEPTION_INFO_SOFTWARE_EXCEPTION	BIT(1)
+
+struct hv_x64_exception_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u16 exception_vector;
+	u8 exception_info;		/* HV_X64_EXCEPTION_INFO_* */
+	u8 instruction_byte_count;
+	u32 error_code;
+	u64 exception_parameter;	/* e.g. CR2 */
+	u64 reserved;
+	u8 instruction_bytes[16];
+	struct hv_x64_segment_register ds_segment;
+	struct hv_x64_segment_register ss_segment;
+	u64 rax;
+	u64 rcx;
+	u64 rdx;
+	u64 rbx;
+	u64 rsp;
+	u64 rbp;
+	u64 rsi;
+	u64 rdi;
+	u64 r8;
+	u64 r9;
+	u64 r10;
+	u64 r11;
+	u64 r12;
+	u64 r13;
+	u64 r14;
+	u64 r15;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_exception_intercept_message, 240);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, exception_vector, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, exception_info, 42);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, instruction_byte_count, 43);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, error_code, 44);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, exception_parameter, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, reserved, 56);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, instruction_bytes, 64);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, ds_segment, 80);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, ss_segment, 96);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, rax, 112);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, rcx, 120);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, rdx, 128);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, rbx, 136);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, rsp, 144);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, rbp, 152);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, rsi, 160);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, rdi, 168);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, r8, 176);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, r9, 184);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, r10, 192);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, r11, 200);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, r12, 208);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, r13, 216);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, r14, 224);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_exception_intercept_message, r15, 232);
+
+/*
+ * HVMSG_X64_APIC_EOI: no x64 header.  Sent (as a full message, directly to
+ * SINT0, without suspending the VP) when the guest EOIs a level-triggered
+ * interrupt.
+ */
+struct hv_x64_apic_eoi_message {
+	u32 vp_index;
+	u32 interrupt_vector;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_apic_eoi_message, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_apic_eoi_message, vp_index, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_apic_eoi_message, interrupt_vector, 4);
+
+/* HVMSG_X64_INTERRUPTION_DELIVERABLE */
+struct hv_x64_interruption_deliverable_message {
+	struct hv_x64_intercept_message_header header;
+	u32 deliverable_type;		/* enum hv_interrupt_type */
+	u32 rsvd;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_interruption_deliverable_message, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_interruption_deliverable_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_interruption_deliverable_message, deliverable_type, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_interruption_deliverable_message, rsvd, 44);
+
+/* HVMSG_SYNIC_SINT_DELIVERABLE */
+struct hv_x64_sint_deliverable_message {
+	struct hv_x64_intercept_message_header header;
+	u16 deliverable_sints;		/* bit mask of SINTs */
+	u16 rsvd1;
+	u32 rsvd2;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_sint_deliverable_message, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sint_deliverable_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sint_deliverable_message, deliverable_sints, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sint_deliverable_message, rsvd1, 42);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sint_deliverable_message, rsvd2, 44);
+
+/* HVMSG_X64_SIPI_INTERCEPT */
+struct hv_x64_sipi_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u32 target_vp_index;
+	u32 interrupt_vector;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_sipi_intercept_message, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sipi_intercept_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sipi_intercept_message, target_vp_index, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sipi_intercept_message, interrupt_vector, 44);
+
+/* HVMSG_INVALID_VP_REGISTER_VALUE */
+struct hv_invalid_vp_register_message {
+	u32 vp_index;
+	u32 reserved;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_invalid_vp_register_message, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_invalid_vp_register_message, vp_index, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_invalid_vp_register_message, reserved, 4);
+
+/* HVMSG_UNSUPPORTED_FEATURE */
+enum hv_unsupported_feature_code {
+	HV_UNSUPPORTED_FEATURE_INTERCEPT	= 1,
+	HV_UNSUPPORTED_FEATURE_TASK_SWITCH_TSS	= 2,
+};
+
+struct hv_unsupported_feature_message {
+	u32 vp_index;
+	u32 feature_code;		/* enum hv_unsupported_feature_code */
+	u64 feature_parameter;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_unsupported_feature_message, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_unsupported_feature_message, vp_index, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_unsupported_feature_message, feature_code, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_unsupported_feature_message, feature_parameter, 8);
+
+/* HVMSG_HYPERCALL_INTERCEPT */
+#define HV_HYPERCALL_INTERCEPT_ISOLATED		BIT(0)
+
+struct hv_x64_hypercall_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u64 rax;
+	u64 rbx;
+	u64 rcx;
+	u64 rdx;
+	u64 r8;
+	u64 rsi;
+	u64 rdi;
+	struct hv_u128 xmm_registers[HV_HYPERCALL_MAX_XMM_REGISTERS];
+	u32 flags;			/* HV_HYPERCALL_INTERCEPT_* */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_hypercall_intercept_message, 196);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, rax, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, rbx, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, rcx, 56);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, rdx, 64);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, r8, 72);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, rsi, 80);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, rdi, 88);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, xmm_registers, 96);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_hypercall_intercept_message, flags, 192);
+
+/* HVMSG_GPA_ATTRIBUTE_INTERCEPT (SEV-SNP page state change) */
+#define HV_GPA_ATTRIBUTE_INTERCEPT_RANGE_COUNT_MASK	GENMASK(4, 0)
+#define HV_GPA_ATTRIBUTE_INTERCEPT_ADJUST		BIT(5)
+#define HV_GPA_ATTRIBUTE_INTERCEPT_HOST_VISIBILITY_MASK	GENMASK(7, 6)
+#define HV_GPA_ATTRIBUTE_INTERCEPT_MEMORY_TYPE_MASK	GENMASK(13, 8)
+#define HV_GPA_ATTRIBUTE_INTERCEPT_MAX_RANGES		29
+
+struct hv_x64_gpa_attribute_intercept_message {
+	u32 vp_index;
+	u32 params;			/* HV_GPA_ATTRIBUTE_INTERCEPT_* */
+	u64 ranges[HV_GPA_ATTRIBUTE_INTERCEPT_MAX_RANGES];	/* guest page ranges */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_gpa_attribute_intercept_message, 240);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_gpa_attribute_intercept_message, vp_index, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_gpa_attribute_intercept_message, params, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_gpa_attribute_intercept_message, ranges, 8);
+
+/* HVMSG_TIMER_EXPIRED: struct hv_timer_message_payload (6.12). */
+HV_ROOT_CHECK_SIZE(struct hv_timer_message_payload, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_timer_message_payload, timer_index, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_timer_message_payload, reserved, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_timer_message_payload, expiration_time, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_timer_message_payload, delivery_time, 16);
+
+/* HVMSG_X64_REGISTER_INTERCEPT */
+#define HV_X64_REGISTER_ACCESS_IS_MEMORY_OP	BIT(0)
+
+union hv_x64_register_access_info {
+	union hv_register_value source_value;
+	u32 destination_register;
+	u64 source_address;
+	u64 destination_address;
+} __packed;
+
+struct hv_x64_register_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u8 access_flags;		/* HV_X64_REGISTER_ACCESS_* */
+	u8 reserved8;
+	u16 reserved16;
+	u32 register_name;
+	union hv_x64_register_access_info access_info;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_x64_register_access_info, 16);
+HV_ROOT_CHECK_SIZE(struct hv_x64_register_intercept_message, 64);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_register_intercept_message, header, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_register_intercept_message, access_flags, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_register_intercept_message, reserved8, 41);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_register_intercept_message, reserved16, 42);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_register_intercept_message, register_name, 44);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_register_intercept_message, access_info, 48);
+
+/*
+ * HVMSG_X64_SEV_VMGEXIT_INTERCEPT (SEV-SNP): the GHCB usage information after
+ * ghcb_msr is not needed by the root driver and is left opaque.
+ */
+struct hv_x64_sev_vmgexit_intercept_message {
+	struct hv_x64_intercept_message_header header;
+	u64 ghcb_msr;
+	u8 ghcb_usage_info[56];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_x64_sev_vmgexit_intercept_message, 104);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sev_vmgexit_intercept_message, ghcb_msr, 40);
+HV_ROOT_CHECK_OFFSET(struct hv_x64_sev_vmgexit_intercept_message, ghcb_usage_info, 48);
+
+/*
+ * HVMSG_OPAQUE_INTERCEPT (to the root's SINT0, sender = partition id): the
+ * VP's full intercept message is in its intercept message page and the VP has
+ * INTERCEPT_SUSPEND set.  vp_index comes from the hypervisor: bound-check it.
+ */
+struct hv_opaque_intercept_message {
+	u32 vp_index;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_opaque_intercept_message, 4);
+
+/* HVMSG_SYNIC_SINT_INTERCEPT: an event arrived on a SINT with as_intercept. */
+struct hv_notification_message_payload {
+	u32 sint_index;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_notification_message_payload, 4);
+
+/*
+ * HVMSG_ASYNC_CALL_COMPLETION: final status of a call that returned
+ * HV_STATUS_CALL_PENDING; matched to the partition by partition_id.
+ */
+struct hv_async_completion_message_payload {
+	u64 partition_id;
+	u32 status;
+	u32 completion_count;
+	u64 sub_status;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_async_completion_message_payload, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_async_completion_message_payload, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_async_completion_message_payload, status, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_async_completion_message_payload, completion_count, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_async_completion_message_payload, sub_status, 16);
+
+/*
+ * Intercept control and VP-context calls (issued by the VMM).
+ */
+
+/* HVCALL_INSTALL_INTERCEPT access_type mask */
+#define HV_INTERCEPT_ACCESS_MASK_NONE		0x0
+#define HV_INTERCEPT_ACCESS_MASK_READ		0x1
+#define HV_INTERCEPT_ACCESS_MASK_WRITE		0x2
+#define HV_INTERCEPT_ACCESS_MASK_EXECUTE	0x4
+
+enum hv_intercept_type {
+	HV_INTERCEPT_TYPE_X64_IO_PORT				= 0x00,
+	HV_INTERCEPT_TYPE_X64_MSR				= 0x01,
+	HV_INTERCEPT_TYPE_X64_CPUID				= 0x02,
+	HV_INTERCEPT_TYPE_EXCEPTION				= 0x03,
+	HV_INTERCEPT_TYPE_RESERVED0				= 0x04,
+	HV_INTERCEPT_TYPE_MMIO					= 0x05,
+	HV_INTERCEPT_TYPE_X64_GLOBAL_CPUID			= 0x06,
+	HV_INTERCEPT_TYPE_X64_APIC_SMI				= 0x07,
+	HV_INTERCEPT_TYPE_HYPERCALL				= 0x08,
+	HV_INTERCEPT_TYPE_X64_APIC_INIT_SIPI			= 0x09,
+	HV_INTERCEPT_TYPE_MC_UPDATE_PATCH_LEVEL_MSR_READ	= 0x0a,
+	HV_INTERCEPT_TYPE_X64_APIC_WRITE			= 0x0b,
+	HV_INTERCEPT_TYPE_X64_MSR_INDEX				= 0x0c,
+	HV_INTERCEPT_TYPE_UNKNOWN_SYNIC_CONNECTION		= 0x0d,
+	HV_INTERCEPT_TYPE_X64_APIC_EOI				= 0x0e,
+	HV_INTERCEPT_TYPE_RETARGET_INTERRUPT_WITH_UNKNOWN_DEVICE_ID = 0x0f,
+	HV_INTERCEPT_TYPE_X64_EXCEPTION_TRAP			= 0x10,
+	HV_INTERCEPT_TYPE_X64_IO_PORT_RANGE			= 0x11,
+	HV_INTERCEPT_TYPE_REGISTER				= 0x12,	/* arm64 */
+	HV_INTERCEPT_TYPE_SYSTEM_RESET_EXTENDED			= 0x13,	/* arm64 */
+};
+
+/* Does not fit an int-sized enum constant. */
+#define HV_INTERCEPT_TYPE_INVALID	0xffffffffU
+
+union hv_intercept_parameters {
+	u64 as_uint64;
+	u16 io_port;			/* X64_IO_PORT */
+	u32 cpuid_index;		/* X64_CPUID */
+	u32 apic_write_mask;		/* X64_APIC_WRITE */
+	u16 exception_vector;		/* EXCEPTION */
+	u32 msr_index;			/* X64_MSR, X64_MSR_INDEX */
+	struct {			/* X64_IO_PORT_RANGE */
+		u16 base;
+		u16 end;
+	} __packed io_port_range;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_intercept_parameters, 8);
+HV_ROOT_CHECK_OFFSET(union hv_intercept_parameters, io_port_range.base, 0);
+HV_ROOT_CHECK_OFFSET(union hv_intercept_parameters, io_port_range.end, 2);
+
+/* HVCALL_INSTALL_INTERCEPT: partition-wide. */
+struct hv_input_install_intercept {
+	u64 partition_id;
+	u32 access_type;		/* HV_INTERCEPT_ACCESS_MASK_* */
+	u32 intercept_type;		/* enum hv_intercept_type */
+	union hv_intercept_parameters intercept_parameter;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_install_intercept, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_install_intercept, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_install_intercept, access_type, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_install_intercept, intercept_type, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_install_intercept, intercept_parameter, 16);
+
+/*
+ * HVCALL_REGISTER_INTERCEPT_RESULT (x64): a per-VP CPUID or MSR override.
+ * For CPUID, bits set in a mask take the registered value.
+ */
+struct hv_register_x64_cpuid_result_parameters {
+	struct {
+		u32 eax;		/* leaf */
+		u32 ecx;		/* subleaf */
+		u8 subleaf_specific;	/* 1: match ecx too */
+		u8 always_override;
+		u16 padding;
+	} __packed input;
+	struct {
+		u32 eax;
+		u32 eax_mask;
+		u32 ebx;
+		u32 ebx_mask;
+		u32 ecx;
+		u32 ecx_mask;
+		u32 edx;
+		u32 edx_mask;
+	} __packed result;
+} __packed;
+
+struct hv_register_x64_msr_result_parameters {
+	u32 msr_index;
+	u32 access_type;		/* HV_INTERCEPT_ACCESS_MASK_* */
+	u32 action;			/* enum hv_unimplemented_msr_action */
+} __packed;
+
+union hv_register_intercept_result_parameters {
+	struct hv_register_x64_cpuid_result_parameters cpuid;
+	struct hv_register_x64_msr_result_parameters msr;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_register_x64_cpuid_result_parameters, 44);
+HV_ROOT_CHECK_SIZE(struct hv_register_x64_msr_result_parameters, 12);
+HV_ROOT_CHECK_SIZE(union hv_register_intercept_result_parameters, 44);
+
+struct hv_input_register_intercept_result {
+	u64 partition_id;
+	u32 vp_index;
+	u32 intercept_type;		/* X64_CPUID or X64_MSR */
+	union hv_register_intercept_result_parameters parameters;
+} __packed;
+
+#define HV_ROOT_RIR_OFFSET(member, off) \
+	HV_ROOT_CHECK_OFFSET(struct hv_input_register_intercept_result, member, off)
+HV_ROOT_CHECK_SIZE(struct hv_input_register_intercept_result, 60);
+HV_ROOT_RIR_OFFSET(partition_id, 0);
+HV_ROOT_RIR_OFFSET(vp_index, 8);
+HV_ROOT_RIR_OFFSET(intercept_type, 12);
+HV_ROOT_RIR_OFFSET(parameters, 16);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.input.eax, 16);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.input.ecx, 20);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.input.subleaf_specific, 24);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.input.always_override, 25);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.input.padding, 26);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.result.eax, 28);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.result.eax_mask, 32);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.result.ebx, 36);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.result.ebx_mask, 40);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.result.ecx, 44);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.result.ecx_mask, 48);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.result.edx, 52);
+HV_ROOT_RIR_OFFSET(parameters.cpuid.result.edx_mask, 56);
+HV_ROOT_RIR_OFFSET(parameters.msr.msr_index, 16);
+HV_ROOT_RIR_OFFSET(parameters.msr.access_type, 20);
+HV_ROOT_RIR_OFFSET(parameters.msr.action, 24);
+#undef HV_ROOT_RIR_OFFSET
+
+/* HVCALL_GET_VP_CPUID_VALUES (rep, x64) */
+#define HV_GET_VP_CPUID_VALUES_USE_VP_XFEM_XSS		BIT(0)
+#define HV_GET_VP_CPUID_VALUES_APPLY_REGISTERED_VALUES	BIT(1)
+
+struct hv_cpuid_leaf_info {
+	u32 eax;			/* leaf */
+	u32 ecx;			/* subleaf */
+	u64 xfem;
+	u64 xss;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_cpuid_leaf_info, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_cpuid_leaf_info, eax, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_cpuid_leaf_info, ecx, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_cpuid_leaf_info, xfem, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_cpuid_leaf_info, xss, 16);
+
+struct hv_input_get_vp_cpuid_values {
+	u64 partition_id;
+	u32 vp_index;
+	u32 flags;			/* HV_GET_VP_CPUID_VALUES_* */
+	u32 reserved;
+	u32 padding;
+	struct hv_cpuid_leaf_info cpuid_leaf_info[];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_get_vp_cpuid_values, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_cpuid_values, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_cpuid_values, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_cpuid_values, flags, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_cpuid_values, reserved, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_cpuid_values, padding, 20);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_vp_cpuid_values, cpuid_leaf_info, 24);
+
+/* Rep output element */
+union hv_output_get_vp_cpuid_values {
+	u32 as_uint32[4];
+	struct {
+		u32 eax;
+		u32 ebx;
+		u32 ecx;
+		u32 edx;
+	} __packed;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_output_get_vp_cpuid_values, 16);
+HV_ROOT_CHECK_OFFSET(union hv_output_get_vp_cpuid_values, eax, 0);
+HV_ROOT_CHECK_OFFSET(union hv_output_get_vp_cpuid_values, ebx, 4);
+HV_ROOT_CHECK_OFFSET(union hv_output_get_vp_cpuid_values, ecx, 8);
+HV_ROOT_CHECK_OFFSET(union hv_output_get_vp_cpuid_values, edx, 12);
+
+/* Memory cache types */
+enum hv_cache_type {
+	HV_CACHE_TYPE_UNCACHED		= 0,
+	HV_CACHE_TYPE_WRITE_COMBINING	= 1,
+	HV_CACHE_TYPE_WRITE_THROUGH	= 4,
+	HV_CACHE_TYPE_WRITE_PROTECTED	= 5,
+	HV_CACHE_TYPE_WRITE_BACK	= 6,
+};
+
+/*
+ * HVCALL_TRANSLATE_VIRTUAL_ADDRESS[_EX].  The call status is SUCCESS whenever
+ * the walk was done; the outcome is in result_code.  The GPA is
+ * (gpa_page << 12) | (gva & 0xfff).  With paging off, GVA = GPA.
+ */
+#define HV_TRANSLATE_GVA_VALIDATE_READ		BIT_ULL(0)
+#define HV_TRANSLATE_GVA_VALIDATE_WRITE		BIT_ULL(1)
+#define HV_TRANSLATE_GVA_VALIDATE_EXECUTE	BIT_ULL(2)
+#define HV_TRANSLATE_GVA_PRIVILEGE_EXEMPT	BIT_ULL(3)	/* no CPL checks */
+#define HV_TRANSLATE_GVA_SET_PAGE_TABLE_BITS	BIT_ULL(4)	/* set A/D bits */
+#define HV_TRANSLATE_GVA_TLB_FLUSH_INHIBIT	BIT_ULL(5)
+#define HV_TRANSLATE_GVA_SUPERVISOR_ACCESS	BIT_ULL(6)
+#define HV_TRANSLATE_GVA_USER_ACCESS		BIT_ULL(7)
+#define HV_TRANSLATE_GVA_ENFORCE_SMAP		BIT_ULL(8)
+#define HV_TRANSLATE_GVA_OVERRIDE_SMAP		BIT_ULL(9)
+#define HV_TRANSLATE_GVA_SHADOW_STACK		BIT_ULL(10)
+#define HV_TRANSLATE_GVA_INPUT_VTL_MASK		GENMASK_ULL(63, 56)
+
+enum hv_translate_gva_result_code {
+	HV_TRANSLATE_GVA_SUCCESS			= 0,
+	HV_TRANSLATE_GVA_PAGE_NOT_PRESENT		= 1,
+	HV_TRANSLATE_GVA_PRIVILEGE_VIOLATION		= 2,
+	HV_TRANSLATE_GVA_INVALID_PAGE_TABLE_FLAGS	= 3,
+	HV_TRANSLATE_GVA_GPA_UNMAPPED			= 4,
+	HV_TRANSLATE_GVA_GPA_NO_READ_ACCESS		= 5,
+	HV_TRANSLATE_GVA_GPA_NO_WRITE_ACCESS		= 6,
+	HV_TRANSLATE_GVA_GPA_ILLEGAL_OVERLAY_ACCESS	= 7,
+	HV_TRANSLATE_GVA_INTERCEPT			= 8,
+	HV_TRANSLATE_GVA_GPA_UNACCEPTED			= 9,
+};
+
+/* flags of the translation result */
+#define HV_TRANSLATE_GVA_RESULT_CACHE_TYPE_MASK	GENMASK(7, 0)	/* enum hv_cache_type */
+#define HV_TRANSLATE_GVA_RESULT_OVERLAY_PAGE	BIT(8)
+
+struct hv_translate_gva_result {
+	u32 result_code;		/* enum hv_translate_gva_result_code */
+	u32 flags;			/* HV_TRANSLATE_GVA_RESULT_* */
+} __packed;
+
+struct hv_translate_gva_result_ex {
+	u32 result_code;		/* enum hv_translate_gva_result_code */
+	u32 flags;			/* HV_TRANSLATE_GVA_RESULT_* */
+	u64 event_info;			/* pending event (size unverified) */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_translate_gva_result, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_translate_gva_result, flags, 4);
+HV_ROOT_CHECK_SIZE(struct hv_translate_gva_result_ex, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_translate_gva_result_ex, flags, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_translate_gva_result_ex, event_info, 8);
+
+/* Input of both HVCALL_TRANSLATE_VIRTUAL_ADDRESS and its _EX variant. */
+struct hv_input_translate_virtual_address {
+	u64 partition_id;
+	u32 vp_index;
+	u32 reserved;
+	u64 control_flags;		/* HV_TRANSLATE_GVA_* */
+	u64 gva_page;			/* GVA >> 12 */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_translate_virtual_address, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_input_translate_virtual_address, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_translate_virtual_address, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_translate_virtual_address, reserved, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_translate_virtual_address, control_flags, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_translate_virtual_address, gva_page, 24);
+
+struct hv_output_translate_virtual_address {
+	struct hv_translate_gva_result translation_result;
+	u64 gpa_page;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_translate_virtual_address, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_output_translate_virtual_address, translation_result, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_output_translate_virtual_address, gpa_page, 8);
+
+struct hv_output_translate_virtual_address_ex {
+	struct hv_translate_gva_result_ex translation_result;
+	u64 gpa_page;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_translate_virtual_address_ex, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_output_translate_virtual_address_ex, translation_result, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_output_translate_virtual_address_ex, gpa_page, 16);
+
+/*
+ * HVCALL_READ_GPA / HVCALL_WRITE_GPA: up to 16 bytes, accessed the way the
+ * VP would (overlays included).
+ */
+#define HV_READ_WRITE_GPA_MAX_SIZE	16
+
+/* control_flags: bits 0-7 cache type; the rest (input VTL, ...) unverified */
+#define HV_ACCESS_GPA_CACHE_TYPE_MASK	GENMASK_ULL(7, 0)
+
+enum hv_gpa_access_result_code {
+	HV_GPA_ACCESS_SUCCESS			= 0,
+	HV_GPA_ACCESS_UNMAPPED			= 1,
+	HV_GPA_ACCESS_READ_INTERCEPT		= 2,
+	HV_GPA_ACCESS_WRITE_INTERCEPT		= 3,
+	HV_GPA_ACCESS_ILLEGAL_OVERLAY_ACCESS	= 4,
+};
+
+struct hv_access_gpa_result {
+	u32 result_code;		/* enum hv_gpa_access_result_code */
+	u32 reserved;
+} __packed;
+
+struct hv_input_read_gpa {
+	u64 partition_id;
+	u32 vp_index;
+	u32 byte_count;			/* <= HV_READ_WRITE_GPA_MAX_SIZE */
+	u64 base_gpa;
+	u64 control_flags;		/* HV_ACCESS_GPA_* */
+} __packed;
+
+struct hv_output_read_gpa {
+	struct hv_access_gpa_result access_result;
+	u8 data[HV_READ_WRITE_GPA_MAX_SIZE];
+} __packed;
+
+struct hv_input_write_gpa {
+	u64 partition_id;
+	u32 vp_index;
+	u32 byte_count;			/* <= HV_READ_WRITE_GPA_MAX_SIZE */
+	u64 base_gpa;
+	u64 control_flags;		/* HV_ACCESS_GPA_* */
+	u8 data[HV_READ_WRITE_GPA_MAX_SIZE];
+} __packed;
+
+struct hv_output_write_gpa {
+	struct hv_access_gpa_result access_result;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_access_gpa_result, 8);
+HV_ROOT_CHECK_SIZE(struct hv_input_read_gpa, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_input_read_gpa, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_read_gpa, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_read_gpa, byte_count, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_read_gpa, base_gpa, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_read_gpa, control_flags, 24);
+HV_ROOT_CHECK_SIZE(struct hv_output_read_gpa, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_output_read_gpa, access_result, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_output_read_gpa, data, 8);
+HV_ROOT_CHECK_SIZE(struct hv_input_write_gpa, 48);
+HV_ROOT_CHECK_OFFSET(struct hv_input_write_gpa, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_write_gpa, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_write_gpa, byte_count, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_write_gpa, base_gpa, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_write_gpa, control_flags, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_write_gpa, data, 32);
+HV_ROOT_CHECK_SIZE(struct hv_output_write_gpa, 8);
+
+/*
+ * Virtual interrupts.
+ *
+ * Interrupt types: 6.12's enum hv_interrupt_type (HV_X64_INTERRUPT_TYPE_*,
+ * FIXED 0 ... LOCALINT1 9, MAXIMUM 0xA) has the ABI values.
+ *
+ * interrupt_control (x64, u64): bits 0-31 type, bit 32 level triggered,
+ * bit 33 logical destination mode, bits 34-63 reserved.  Some clients set
+ * bit 62 (meaning unverified): a model should ignore it rather than fail.
+ */
+static_assert(HV_X64_INTERRUPT_TYPE_FIXED == 0);
+static_assert(HV_X64_INTERRUPT_TYPE_NMI == 4);
+static_assert(HV_X64_INTERRUPT_TYPE_EXTINT == 7);
+static_assert(HV_X64_INTERRUPT_TYPE_MAXIMUM == 0xa);
+
+#define HV_INTERRUPT_CONTROL_TYPE_MASK			GENMASK_ULL(31, 0)
+#define HV_INTERRUPT_CONTROL_LEVEL_TRIGGERED		BIT_ULL(32)
+#define HV_INTERRUPT_CONTROL_LOGICAL_DEST_MODE		BIT_ULL(33)
+#define HV_INTERRUPT_CONTROL_RSVD_MASK			GENMASK_ULL(63, 34)
+#define HV_INTERRUPT_CONTROL_CLIENT_BIT62		BIT_ULL(62)
+
+/* HVCALL_ASSERT_VIRTUAL_INTERRUPT */
+struct hv_input_assert_virtual_interrupt {
+	u64 partition_id;
+	u64 control;			/* HV_INTERRUPT_CONTROL_* */
+	u64 dest_addr;			/* x64: APIC id (physical or logical) */
+	u32 vector;
+	u8 target_vtl;
+	u8 rsvd_z0;			/* must be zero */
+	u16 rsvd_z1;			/* must be zero */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_assert_virtual_interrupt, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_input_assert_virtual_interrupt, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_assert_virtual_interrupt, control, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_assert_virtual_interrupt, dest_addr, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_assert_virtual_interrupt, vector, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_assert_virtual_interrupt, target_vtl, 28);
+HV_ROOT_CHECK_OFFSET(struct hv_input_assert_virtual_interrupt, rsvd_z0, 29);
+HV_ROOT_CHECK_OFFSET(struct hv_input_assert_virtual_interrupt, rsvd_z1, 30);
+
+/* HVCALL_CLEAR_VIRTUAL_INTERRUPT (Linux: 8-byte fast call) */
+struct hv_input_clear_virtual_interrupt {
+	u64 partition_id;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_clear_virtual_interrupt, 8);
+
+/*
+ * Ports and connections.  Port and connection ids are 24-bit
+ * (HV_PORT_ID_MASK, HV_CONNECTION_ID_MASK); the root driver uses the same
+ * number for both.
+ */
+enum hv_port_type {
+	HV_PORT_TYPE_MESSAGE	= 1,
+	HV_PORT_TYPE_EVENT	= 2,
+	HV_PORT_TYPE_MONITOR	= 3,
+	HV_PORT_TYPE_DOORBELL	= 4,
+};
+
+struct hv_port_info {
+	u32 port_type;			/* enum hv_port_type */
+	u32 padding;
+	union {
+		struct {
+			u32 target_sint;
+			u32 target_vp;
+			u64 rsvdz;
+		} __packed message_port_info;
+		struct {
+			u32 target_sint;
+			u32 target_vp;
+			u16 base_flag_number;
+			u16 flag_count;
+			u32 rsvdz;
+		} __packed event_port_info;
+		struct {
+			u64 monitor_address;
+			u64 rsvdz;
+		} __packed monitor_port_info;
+		struct {
+			u32 target_sint;
+			u32 target_vp;	/* HV_ANY_VP = any */
+			u64 rsvdz;
+		} __packed doorbell_port_info;
+	};
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_port_info, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, port_type, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, padding, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, message_port_info.target_sint, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, message_port_info.target_vp, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, message_port_info.rsvdz, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, event_port_info.target_sint, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, event_port_info.target_vp, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, event_port_info.base_flag_number, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, event_port_info.flag_count, 18);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, event_port_info.rsvdz, 20);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, monitor_port_info.monitor_address, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, monitor_port_info.rsvdz, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, doorbell_port_info.target_sint, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, doorbell_port_info.target_vp, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_port_info, doorbell_port_info.rsvdz, 16);
+
+/*
+ * Doorbell connection flags.  Size + value: exact match; size + ANY_VALUE:
+ * any write of that size; ANY size + value: any-size write of that value;
+ * ANY + ANY_VALUE: every write.  The doorbell GPA range must not cross a
+ * page boundary.
+ */
+#define HV_DOORBELL_FLAG_TRIGGER_SIZE_MASK	0x00000007
+#define HV_DOORBELL_FLAG_TRIGGER_SIZE_ANY	0x00000000
+#define HV_DOORBELL_FLAG_TRIGGER_SIZE_BYTE	0x00000001
+#define HV_DOORBELL_FLAG_TRIGGER_SIZE_WORD	0x00000002
+#define HV_DOORBELL_FLAG_TRIGGER_SIZE_DWORD	0x00000003
+#define HV_DOORBELL_FLAG_TRIGGER_SIZE_QWORD	0x00000004
+#define HV_DOORBELL_FLAG_TRIGGER_ANY_VALUE	0x80000000
+
+struct hv_connection_info {
+	u32 port_type;			/* enum hv_port_type */
+	u32 padding;
+	union {
+		struct {
+			u64 rsvdz;
+		} __packed message_connection_info;
+		struct {
+			u64 rsvdz;
+		} __packed event_connection_info;
+		struct {
+			u64 monitor_address;
+		} __packed monitor_connection_info;
+		struct {
+			u64 gpa;
+			u64 trigger_value;
+			u64 flags;	/* HV_DOORBELL_FLAG_* */
+		} __packed doorbell_connection_info;
+	};
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_connection_info, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_connection_info, port_type, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_connection_info, padding, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_connection_info, message_connection_info.rsvdz, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_connection_info, event_connection_info.rsvdz, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_connection_info, monitor_connection_info.monitor_address, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_connection_info, doorbell_connection_info.gpa, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_connection_info, doorbell_connection_info.trigger_value, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_connection_info, doorbell_connection_info.flags, 24);
+
+/* HVCALL_CREATE_PORT: memory from the port owner's pool (the root). */
+struct hv_input_create_port {
+	u64 port_partition_id;
+	union hv_port_id port_id;
+	u8 port_vtl;
+	u8 min_connection_vtl;
+	u16 padding;
+	u64 connection_partition_id;
+	struct hv_port_info port_info;
+	struct hv_proximity_domain_info proximity_domain_info;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_create_port, 56);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_port, port_partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_port, port_id, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_port, port_vtl, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_port, min_connection_vtl, 13);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_port, padding, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_port, connection_partition_id, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_port, port_info, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_create_port, proximity_domain_info, 48);
+
+/* HVCALL_CONNECT_PORT: memory from the connecting partition's pool. */
+struct hv_input_connect_port {
+	u64 connection_partition_id;
+	u32 connection_id;		/* HV_CONNECTION_ID_MASK */
+	u8 connection_vtl;
+	u8 rsvdz0;
+	u16 rsvdz1;
+	u64 port_partition_id;
+	union hv_port_id port_id;
+	u32 reserved2;
+	struct hv_connection_info connection_info;
+	struct hv_proximity_domain_info proximity_domain_info;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_connect_port, 72);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, connection_partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, connection_id, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, connection_vtl, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, rsvdz0, 13);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, rsvdz1, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, port_partition_id, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, port_id, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, reserved2, 28);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, connection_info, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_input_connect_port, proximity_domain_info, 64);
+
+/* HVCALL_DELETE_PORT (Linux: 16-byte fast call) */
+struct hv_input_delete_port {
+	u64 port_partition_id;
+	union hv_port_id port_id;
+	u32 reserved;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_delete_port, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_delete_port, port_partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_delete_port, port_id, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_delete_port, reserved, 12);
+
+/* HVCALL_DISCONNECT_PORT (Linux: 16-byte fast call) */
+#define HV_DISCONNECT_PORT_IS_DOORBELL	BIT(0)
+
+struct hv_input_disconnect_port {
+	u64 connection_partition_id;
+	u32 connection_id;		/* HV_CONNECTION_ID_MASK */
+	u32 flags;			/* HV_DISCONNECT_PORT_* */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_disconnect_port, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_disconnect_port, connection_partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_disconnect_port, connection_id, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_disconnect_port, flags, 12);
+
+/* HVCALL_SIGNAL_EVENT_DIRECT */
+struct hv_input_signal_event_direct {
+	u64 target_partition;
+	u32 target_vp;
+	u8 target_vtl;
+	u8 target_sint;
+	u16 flag_number;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_signal_event_direct, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_signal_event_direct, target_partition, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_signal_event_direct, target_vp, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_signal_event_direct, target_vtl, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_signal_event_direct, target_sint, 13);
+HV_ROOT_CHECK_OFFSET(struct hv_input_signal_event_direct, flag_number, 14);
+
+struct hv_output_signal_event_direct {
+	u8 newly_signaled;		/* 1 if the flag was clear before */
+	u8 reserved[7];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_signal_event_direct, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_output_signal_event_direct, reserved, 1);
+
+/*
+ * HVCALL_POST_MESSAGE_DIRECT.  This is the layout clients send; the public
+ * TLFS page shows a different packing.
+ */
+struct hv_input_post_message_direct {
+	u64 partition_id;
+	u32 vp_index;
+	u8 vtl;
+	u8 padding[3];
+	u32 sint_index;
+	struct hv_message message;
+	u32 padding2;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_post_message_direct, 280);
+HV_ROOT_CHECK_OFFSET(struct hv_input_post_message_direct, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_post_message_direct, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_post_message_direct, vtl, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_post_message_direct, padding, 13);
+HV_ROOT_CHECK_OFFSET(struct hv_input_post_message_direct, sint_index, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_post_message_direct, message, 20);
+HV_ROOT_CHECK_OFFSET(struct hv_input_post_message_direct, padding2, 276);
+
+/*
+ * Scheduling.
+ *
+ * HVCALL_GET_SYSTEM_PROPERTY
+ */
+enum hv_system_property {
+	HV_SYSTEM_PROPERTY_SLEEP_STATE			= 3,	/* (unverified) */
+	HV_SYSTEM_PROPERTY_SCHEDULER_TYPE		= 15,
+	HV_SYSTEM_PROPERTY_DYNAMIC_PROCESSOR_FEATURE	= 21,
+	HV_SYSTEM_PROPERTY_CRASHDUMPAREA		= 47,	/* (unverified) */
+};
+
+/* Argument of HV_SYSTEM_PROPERTY_DYNAMIC_PROCESSOR_FEATURE */
+enum hv_dynamic_processor_feature {
+	HV_X64_DYNAMIC_PROCESSOR_FEATURE_MAX_ENCRYPTED_PARTITIONS	= 13,
+	HV_X64_DYNAMIC_PROCESSOR_FEATURE_SNP_STATUS			= 16,
+};
+
+/*
+ * HV_SYSTEM_PROPERTY_SCHEDULER_TYPE values.  LP, LP_SMT and CORE_SMT: the
+ * hypervisor schedules guest VPs (the root releases them by clearing the
+ * suspend registers).  ROOT: the root schedules them with HVCALL_DISPATCH_VP.
+ */
+enum hv_scheduler_type {
+	HV_SCHEDULER_TYPE_LP		= 1,	/* classic, no SMT */
+	HV_SCHEDULER_TYPE_LP_SMT	= 2,	/* classic with SMT */
+	HV_SCHEDULER_TYPE_CORE_SMT	= 3,	/* core scheduler */
+	HV_SCHEDULER_TYPE_ROOT		= 4,	/* root scheduler */
+};
+
+struct hv_input_get_system_property {
+	u32 property_id;		/* enum hv_system_property */
+	u32 reserved;
+	union {
+		u64 as_uint64;
+		u32 hv_processor_feature;	/* enum hv_dynamic_processor_feature */
+	};
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_get_system_property, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_system_property, property_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_system_property, reserved, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_system_property, as_uint64, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_get_system_property, hv_processor_feature, 8);
+
+union hv_output_get_system_property {
+	u64 as_uint64;
+	u32 scheduler_type;		/* enum hv_scheduler_type */
+	u64 hv_processor_feature_value;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_output_get_system_property, 8);
+
+/*
+ * HVCALL_DISPATCH_VP (root scheduler only): runs the VP on the calling CPU
+ * until it needs the root.  Issued with dedicated per-CPU input and output
+ * pages.
+ */
+/* Clear INTERCEPT_SUSPEND first (the previous dispatch ended in an intercept). */
+#define HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND	0x00000001
+/* Let root interrupts preempt the dispatch. */
+#define HV_DISPATCH_VP_FLAG_ENABLE_CALLER_INTERRUPTS	0x00000002
+/* Use spec_ctrl as IA32_SPEC_CTRL while the VP runs. */
+#define HV_DISPATCH_VP_FLAG_SET_CALLER_SPEC_CTRL	0x00000004
+/* Three skip-flush variants (0x08, 0x10, 0x20); meanings unverified. */
+#define HV_DISPATCH_VP_FLAG_SKIP_FLUSH_MASK		0x00000038
+/* Inject the vectors queued in the register page's interrupt_vectors. */
+#define HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION	0x00000040
+
+struct hv_input_dispatch_vp {
+	u64 partition_id;
+	u32 vp_index;
+	u32 flags;			/* HV_DISPATCH_VP_FLAG_* */
+	u64 time_slice;			/* 100 ns units; 0 = until an event */
+	u64 spec_ctrl;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_dispatch_vp, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_input_dispatch_vp, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_dispatch_vp, vp_index, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_dispatch_vp, flags, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_input_dispatch_vp, time_slice, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_input_dispatch_vp, spec_ctrl, 24);
+
+/*
+ * Outcomes: READY + INTERCEPT (message in the intercept page,
+ * INTERCEPT_SUSPEND set); BLOCKED (halted/idle; a scheduler signal follows
+ * when it becomes runnable); BLOCKED + SUSPEND (a suspend register is set);
+ * READY + anything else (root interrupt or end of time slice: dispatch
+ * again).
+ */
+enum hv_vp_dispatch_state {
+	HV_VP_DISPATCH_STATE_INVALID	= 0,
+	HV_VP_DISPATCH_STATE_BLOCKED	= 1,
+	HV_VP_DISPATCH_STATE_READY	= 2,
+};
+
+enum hv_vp_dispatch_event {
+	HV_VP_DISPATCH_EVENT_INVALID	= 0,
+	HV_VP_DISPATCH_EVENT_SUSPEND	= 1,
+	HV_VP_DISPATCH_EVENT_INTERCEPT	= 2,
+};
+
+struct hv_output_dispatch_vp {
+	u32 dispatch_state;		/* enum hv_vp_dispatch_state */
+	u32 dispatch_event;		/* enum hv_vp_dispatch_event */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_dispatch_vp, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_output_dispatch_vp, dispatch_state, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_output_dispatch_vp, dispatch_event, 4);
+
+/*
+ * Scheduler messages (root scheduler, to the root's SINT0): each named VP's
+ * dispatch thread should be woken.  Ignore VP indexes the root does not know.
+ *
+ * HVMSG_SCHEDULER_VP_SIGNAL_BITSET: the VPs of one partition as a sparse
+ * struct hv_vpset (6.12 type; bank b bit i = VP 64 * b + i); the payload has
+ * room for HV_SCHEDULER_VP_SIGNAL_BITSET_MAX_QWORDS qwords of vpset.
+ */
+#define HV_SCHEDULER_VP_SIGNAL_BITSET_MAX_QWORDS	18
+
+struct hv_scheduler_vp_signal_bitset_message {
+	u64 partition_id;
+	u32 overflow_count;
+	u16 vp_count;
+	u16 reserved;
+	union {
+		struct hv_vpset bitset;
+		u64 bitset_buffer[HV_SCHEDULER_VP_SIGNAL_BITSET_MAX_QWORDS];
+	} vp_bitset;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_vpset, 16);
+HV_ROOT_CHECK_SIZE(struct hv_scheduler_vp_signal_bitset_message, 160);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_bitset_message, partition_id, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_bitset_message, overflow_count, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_bitset_message, vp_count, 12);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_bitset_message, reserved, 14);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_bitset_message, vp_bitset, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_bitset_message, vp_bitset.bitset.format, 16);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_bitset_message,
+		     vp_bitset.bitset.valid_bank_mask, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_bitset_message,
+		     vp_bitset.bitset.bank_contents, 32);
+
+/* HVMSG_SCHEDULER_VP_SIGNAL_PAIR: up to 19 (partition, VP) pairs. */
+#define HV_SCHEDULER_VP_SIGNAL_PAIR_MAX		19
+
+struct hv_scheduler_vp_signal_pair_message {
+	u32 overflow_count;
+	u8 vp_count;			/* <= HV_SCHEDULER_VP_SIGNAL_PAIR_MAX */
+	u8 reserved1[3];
+	u64 partition_ids[HV_SCHEDULER_VP_SIGNAL_PAIR_MAX];
+	u32 vp_indexes[HV_SCHEDULER_VP_SIGNAL_PAIR_MAX];
+	u32 reserved2;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_scheduler_vp_signal_pair_message, 240);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_pair_message, overflow_count, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_pair_message, vp_count, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_pair_message, reserved1, 5);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_pair_message, partition_ids, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_pair_message, vp_indexes, 160);
+HV_ROOT_CHECK_OFFSET(struct hv_scheduler_vp_signal_pair_message, reserved2, 236);
+
+/* Every payload above fits in a message. */
+static_assert(sizeof(struct hv_x64_exception_intercept_message) <=
+	      HV_MESSAGE_PAYLOAD_BYTE_COUNT);
+static_assert(sizeof(struct hv_x64_gpa_attribute_intercept_message) <=
+	      HV_MESSAGE_PAYLOAD_BYTE_COUNT);
+static_assert(sizeof(struct hv_scheduler_vp_signal_pair_message) <=
+	      HV_MESSAGE_PAYLOAD_BYTE_COUNT);
+
+/*
+ * Statistics pages: HVCALL_MAP_STATS_PAGE / HVCALL_MAP_STATS_PAGE2 /
+ * HVCALL_UNMAP_STATS_PAGE.  A stats page is 512 u64 counters indexed by a
+ * per-object counter number.  On INSUFFICIENT_MEMORY deposit one page into
+ * SELF and retry.  Old hypervisors reject HV_STATS_AREA_PARENT for VPs.
+ */
+enum hv_stats_object_type {
+	HV_STATS_OBJECT_HYPERVISOR		= 0x00000001,
+	HV_STATS_OBJECT_LOGICAL_PROCESSOR	= 0x00000002,
+	HV_STATS_OBJECT_PARTITION		= 0x00010001,
+	HV_STATS_OBJECT_VP			= 0x00010002,
+};
+
+enum hv_stats_area_type {
+	HV_STATS_AREA_SELF	= 0,	/* as seen by the object itself */
+	HV_STATS_AREA_PARENT	= 1,	/* as seen by the parent */
+	HV_STATS_AREA_INTERNAL	= 2,
+};
+
+union hv_stats_object_identity {
+	struct {
+		u8 reserved[15];
+		u8 stats_area_type;	/* enum hv_stats_area_type */
+	} __packed hv;
+	struct {			/* layout unverified */
+		u32 lp_index;
+		u8 reserved[11];
+		u8 stats_area_type;
+	} __packed lp;
+	struct {
+		u64 partition_id;
+		u8 reserved[7];
+		u8 stats_area_type;
+	} __packed partition;
+	struct {
+		u64 partition_id;
+		u32 vp_index;
+		u16 flags;
+		u8 reserved;
+		u8 stats_area_type;
+	} __packed vp;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(union hv_stats_object_identity, 16);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, hv.stats_area_type, 15);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, lp.lp_index, 0);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, lp.stats_area_type, 15);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, partition.partition_id, 0);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, partition.stats_area_type, 15);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, vp.partition_id, 0);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, vp.vp_index, 8);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, vp.flags, 12);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, vp.reserved, 14);
+HV_ROOT_CHECK_OFFSET(union hv_stats_object_identity, vp.stats_area_type, 15);
+
+/* MAP_STATS_PAGE and UNMAP_STATS_PAGE input (identity at 8, not 4). */
+struct hv_input_map_stats_page {
+	u32 type;			/* enum hv_stats_object_type */
+	u32 padding;
+	union hv_stats_object_identity identity;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_map_stats_page, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_stats_page, type, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_stats_page, padding, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_stats_page, identity, 8);
+
+/* MAP_STATS_PAGE2 (L1VH): the caller chooses the location. */
+struct hv_input_map_stats_page2 {
+	u32 type;			/* enum hv_stats_object_type */
+	u32 padding;
+	union hv_stats_object_identity identity;
+	u64 map_location;		/* page number, 4 KiB units */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_map_stats_page2, 32);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_stats_page2, type, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_stats_page2, padding, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_stats_page2, identity, 8);
+HV_ROOT_CHECK_OFFSET(struct hv_input_map_stats_page2, map_location, 24);
+
+struct hv_output_map_stats_page {
+	u64 map_location;		/* page number, 4 KiB units */
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_output_map_stats_page, 8);
+
+struct hv_input_unmap_stats_page {
+	u32 type;			/* enum hv_stats_object_type */
+	u32 padding;
+	union hv_stats_object_identity identity;
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_input_unmap_stats_page, 24);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_stats_page, type, 0);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_stats_page, padding, 4);
+HV_ROOT_CHECK_OFFSET(struct hv_input_unmap_stats_page, identity, 8);
+
+#define HV_STATS_PAGE_COUNTERS		(HV_HYP_PAGE_SIZE / sizeof(u64))
+
+struct hv_stats_page {
+	u64 data[HV_STATS_PAGE_COUNTERS];
+} __packed;
+
+HV_ROOT_CHECK_SIZE(struct hv_stats_page, HV_HYP_PAGE_SIZE);
+
+/*
+ * VP counter VpRootDispatchThreadBlocked (x64 index; arm64 uses 95): non-zero
+ * means the hypervisor considers the VP's dispatch thread blocked.
+ */
+#define HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED	201
+
+static_assert(HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED * sizeof(u64) == 1608);
+static_assert(HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED < HV_STATS_PAGE_COUNTERS);
+
+#undef HV_ROOT_CHECK_OFFSET
+#undef HV_ROOT_CHECK_SIZE
+
+#endif /* _HYPERV_HV_ROOT_H */
