@@ -34,7 +34,7 @@ struct mshv_partition {
 	struct hlist_node hnode;
 	u64 id;
 	struct mm_struct *mm;
-	struct mutex lock;
+	struct mutex lock;	/* serializes partition-fd ioctls */
 	bool initialized;
 	struct rcu_head rcu;
 };
@@ -46,7 +46,7 @@ struct mshv_partition {
  * @scheduler_type: HV_SCHEDULER_TYPE_* reported by the hypervisor at load
  */
 struct mshv_root {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects writers of @partitions */
 	DECLARE_HASHTABLE(partitions, 7);
 	u32 scheduler_type;
 };
@@ -83,8 +83,8 @@ int mshv_withdraw_all(u64 partition_id);
 u64 mshv_pages_deposited(void);
 
 int mshv_hvcall_create_partition(u64 flags, u64 isolation,
-				  const u64 disabled_features[2],
-				  u64 disabled_xsave, u64 *partition_id);
+				 const u64 disabled_features[2],
+				 u64 disabled_xsave, u64 *partition_id);
 int mshv_hvcall_initialize_partition(u64 partition_id);
 int mshv_hvcall_finalize_partition(u64 partition_id);
 int mshv_hvcall_delete_partition(u64 partition_id);

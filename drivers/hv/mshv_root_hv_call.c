@@ -380,8 +380,8 @@ EXPORT_SYMBOL_IF_KUNIT(mshv_withdraw_all);
  * Return: 0 or a negative errno.
  */
 int mshv_hvcall_create_partition(u64 flags, u64 isolation,
-				  const u64 disabled_features[2],
-				  u64 disabled_xsave, u64 *partition_id)
+				 const u64 disabled_features[2],
+				 u64 disabled_xsave, u64 *partition_id)
 {
 	struct hv_input_create_partition *input;
 	struct hv_output_create_partition *output;

@@ -126,6 +126,7 @@ static struct kunit_suite mshv_root_suite = {
 	.name = "mshv_root",
 	.test_cases = mshv_root_cases,
 };
+
 kunit_test_suite(mshv_root_suite);
 
 MODULE_DESCRIPTION("KUnit tests for mshv_root");

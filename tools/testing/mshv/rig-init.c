@@ -62,8 +62,8 @@ static void parse_cmdline(void)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	for (tok = strtok_r(buf, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save)) {
+	for (tok = strtok_r(buf, "\n\t ", &save); tok;
+	     tok = strtok_r(NULL, "\n\t ", &save)) {
 		if (!strncmp(tok, "rig.job=", 8))
 			snprintf(job_dir, sizeof(job_dir), "%s", tok + 8);
 		else if (!strncmp(tok, "rig.timeout=", 12))

@@ -19,6 +19,8 @@
 #include <asm/mshyperv.h>
 #include <hyperv/hv_root.h>
 
+#include "hvsim_test.h"
+
 #define HVSIM_MAX_CODE		0x200
 
 /* Decoded control word and parameters of one hypercall invocation. */
@@ -98,7 +100,7 @@ struct hvsim_partition {
  * interrupts disabled, so nothing in the model may sleep).
  */
 struct hvsim_state {
-	spinlock_t lock;
+	spinlock_t lock;	/* the whole model; taken with irqs off */
 	struct list_head partitions;
 	u64 nr_partitions;
 	u64 next_id;
@@ -109,18 +111,11 @@ extern struct hvsim_state hvsim;
 
 /* Module parameters (hvsim_main.c). */
 extern unsigned int hvsim_scheduler;
-extern unsigned int hvsim_rep_slice;
 
 /* hvsim_hypercall.c */
 int hvsim_hypercall_init(void);
 const struct hvsim_hcall *hvsim_find_hcall(u16 code);
 int hvsim_counters_show(struct seq_file *m, void *unused);
-void hvsim_counters_reset(void);
-u64 hvsim_calls(u16 code);
-u64 hvsim_reps(u16 code);
-int hvsim_inject_fault(u16 code, u16 status, unsigned int nth,
-		       unsigned int reps, int times);
-void hvsim_clear_faults(void);
 int hvsim_faults_show(struct seq_file *m, void *unused);
 bool hvsim_is_pcpu_page(const void *p);
 
@@ -129,8 +124,6 @@ extern const struct hvsim_hcall hvsim_partition_hcalls[];
 extern const unsigned int hvsim_partition_nr_hcalls;
 struct hvsim_partition *hvsim_partition_get(u64 id);
 void hvsim_pool_init(struct hvsim_pool *pool);
-u64 hvsim_nr_partitions(void);
-u64 hvsim_deposited_pages(u64 id);
 void hvsim_partitions_destroy_all(void);
 
 /* hvsim_synic.c */

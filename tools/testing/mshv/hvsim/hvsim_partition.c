@@ -284,8 +284,8 @@ static u16 hvsim_withdraw_rep(struct hvsim_call *c, u16 i)
 	unsigned long pfn = 0;
 	u8 *va;
 
-	if (!hvsim_pool_free(&pt->pool) || !xa_find(&pt->pool.pfns, &pfn,
-						      ULONG_MAX, XA_PRESENT))
+	if (!hvsim_pool_free(&pt->pool) ||
+	    !xa_find(&pt->pool.pfns, &pfn, ULONG_MAX, XA_PRESENT))
 		return HV_STATUS_NO_RESOURCES;
 	xa_erase(&pt->pool.pfns, pfn);
 	xa_erase(&hvsim_deposited, pfn);
@@ -372,4 +372,5 @@ const struct hvsim_hcall hvsim_partition_hcalls[] = {
 		.call = hvsim_get_system_property,
 	},
 };
+
 const unsigned int hvsim_partition_nr_hcalls = ARRAY_SIZE(hvsim_partition_hcalls);

@@ -12,16 +12,7 @@
 #include <linux/mm.h>
 
 #include "../../../../drivers/hv/mshv_root.h"
-
-/* hvsim's test interface (exported by hvsim.ko). */
-int hvsim_inject_fault(u16 code, u16 status, unsigned int nth,
-		       unsigned int reps, int times);
-void hvsim_clear_faults(void);
-u64 hvsim_calls(u16 code);
-u64 hvsim_reps(u16 code);
-u64 hvsim_nr_partitions(void);
-u64 hvsim_deposited_pages(u64 id);
-extern unsigned int hvsim_rep_slice;
+#include "../hvsim/hvsim_test.h"
 
 /* ------------------------------------------------------------------ */
 
@@ -80,8 +71,9 @@ static u64 create_partition(struct kunit *test)
 	static const u64 none[2];
 	u64 id = 0;
 
-	KUNIT_ASSERT_EQ(test, 0, mshv_hvcall_create_partition(
-			HV_PARTITION_CREATION_FLAG_EXO_PARTITION, 0, none, 0, &id));
+	KUNIT_ASSERT_EQ(test, 0,
+			mshv_hvcall_create_partition(HV_PARTITION_CREATION_FLAG_EXO_PARTITION,
+						     0, none, 0, &id));
 	KUNIT_ASSERT_NE(test, id, 0);
 	return id;
 }

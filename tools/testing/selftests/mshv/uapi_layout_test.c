@@ -44,7 +44,6 @@
 #define KSFT_PASS 0
 #define KSFT_FAIL 1
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
-#define __printf(a, b) __attribute__((format(printf, a, b)))
 
 static unsigned int ksft_pass_cnt, ksft_fail_cnt, ksft_plan;
 
@@ -61,7 +60,7 @@ static inline void ksft_set_plan(unsigned int plan)
 	printf("1..%u\n", plan);
 }
 
-static inline __printf(1, 2) void ksft_print_msg(const char *fmt, ...)
+static inline void ksft_print_msg(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -198,7 +198,7 @@ int x86_decode(struct x86_ctx *c)
 {
 	bool o16 = false, a16 = false;
 	u8 b, fl, rex = 0;
-	u64 v;
+	u64 v = 0;
 	int r;
 
 	c->rex = 0;

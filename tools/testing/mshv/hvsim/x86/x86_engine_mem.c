@@ -484,7 +484,7 @@ int x86_fetch(struct x86_ctx *c, unsigned int need)
 			la = (cs->base + off) & 0xffffffffULL;
 		}
 		n = 4096 - (la & 0xfff);
-		if (n > X86_MAX_INSN - c->nbytes)
+		if (n > X86_MAX_INSN - (unsigned int)c->nbytes)
 			n = X86_MAX_INSN - c->nbytes;
 		if (!l64 && n > cs->limit - off + 1)
 			n = cs->limit - off + 1;

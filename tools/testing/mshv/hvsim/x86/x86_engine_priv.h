@@ -65,6 +65,9 @@ struct x86_ctx {
 	u8 nw;
 	struct x86_wlog w[X86_WLOG_MAX];
 
+	int ev_kind;		/* X86_EV_*: kind of the pending event */
+	u64 ret_rip;		/* return address of a software event */
+	bool decoded;		/* whole instruction decoded (length known) */
 	bool new_shadow;	/* instruction sets the interrupt shadow */
 	bool halt;		/* instruction was HLT */
 	bool implicit_sv;	/* accesses are implicit supervisor accesses */

@@ -322,7 +322,7 @@ int x86_far_ret(struct x86_ctx *c, int osz, u16 imm)
 		cpu->rip = ip;
 		return XRC_OK;
 	}
-	if ((cs & 3) > cpl) {
+	if ((int)(cs & 3) > cpl) {
 		r = x86_peek(c, 2 * osz + imm, osz, &sp);
 		if (!r)
 			r = x86_peek(c, 3 * osz + imm, osz, &ss);
@@ -402,7 +402,7 @@ int x86_iret(struct x86_ctx *c, int osz)
 	if (osz != 2 && (fl & X86_FLAGS_VM) && cpl == 0 &&
 	    !(cpu->efer & X86_EFER_LMA))
 		return x86_fault(c, X86_GP, 0);	/* to VM86: unsupported */
-	if (l64 || (cs & 3) > cpl) {
+	if (l64 || (int)(cs & 3) > cpl) {
 		r = x86_peek(c, 3 * osz, osz, &sp);
 		if (!r)
 			r = x86_peek(c, 4 * osz, osz, &ss);
@@ -412,7 +412,7 @@ int x86_iret(struct x86_ctx *c, int osz)
 	r = ret_load_cs(c, cs);
 	if (r)
 		return r;
-	if (l64 || (cs & 3) > cpl) {
+	if (l64 || (int)(cs & 3) > cpl) {
 		r = x86_load_sreg(c, X86_SS, ss);
 		if (r)
 			return r;
@@ -421,7 +421,7 @@ int x86_iret(struct x86_ctx *c, int osz)
 			cpu->gpr[X86_RSP] = sp;
 		else
 			set_reg_sized(cpu, X86_RSP, x86_stack_size(cpu), sp);
-		if ((cs & 3) > cpl)
+		if ((int)(cs & 3) > cpl)
 			null_outer_segs(cpu);
 	} else {
 		x86_sp_add(c, 3 * osz);
