@@ -11,7 +11,7 @@
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 
-#include "../../../../drivers/hv/mshv_root.h"
+#include "mshv_root.h"
 #include "../hvsim/hvsim_test.h"
 
 /* ------------------------------------------------------------------ */
