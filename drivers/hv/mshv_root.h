@@ -9,12 +9,50 @@
 #include <linux/hashtable.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/spinlock.h>
+#include <linux/completion.h>
 #include <linux/types.h>
 #include <kunit/visibility.h>
 #include <asm/mshyperv.h>
 #include <hyperv/hv_root.h>
 #include <uapi/linux/mshv.h>
+
+/* A node of an interval tree of u64 ranges [start, last]. */
+struct mshv_range {
+	struct rb_node rb;
+	u64 start;
+	u64 last;
+	u64 subtree_last;
+};
+
+/**
+ * struct mshv_mem_region - guest memory mapped by MSHV_SET_GUEST_MEMORY
+ * @gfn: guest page range, in the partition's gfn_tree
+ * @uva: user address range (bytes), in the partition's uva_tree
+ * @uaddr: first user address
+ * @nr_pages: size in 4 KiB pages
+ * @hv_flags: HV_MAP_GPA_* permissions the range is mapped with
+ * @mmio: device memory (VM_IO | VM_PFNMAP), mapped uncached, not pinned
+ * @mmio_pfn: first host PFN of device memory
+ * @nr_entries: used entries of @entries
+ * @nr_large: how many of them are 2 MiB pages
+ * @entries: RAM: one host PFN per mapping unit in guest order, with
+ *	MSHV_ENTRY_LARGE set on PFNs that head a 2 MiB page (8 bytes per
+ *	2 MiB of huge-page-backed memory, per 4 KiB otherwise)
+ */
+struct mshv_mem_region {
+	struct mshv_range gfn;
+	struct mshv_range uva;
+	u64 uaddr;
+	u64 nr_pages;
+	u32 hv_flags;
+	bool mmio;
+	u64 mmio_pfn;
+	u64 nr_entries;
+	u64 nr_large;
+	u64 *entries;
+};
 
 /**
  * struct mshv_partition - a guest partition owned by a VMM
@@ -27,6 +65,14 @@
  *	to user addresses of this mm
  * @lock: serializes partition-fd ioctls
  * @initialized: MSHV_INITIALIZE_PARTITION succeeded (finalize on teardown)
+ * @gfn_tree: regions by guest page range
+ * @uva_tree: regions by user address range
+ * @nr_regions: regions in the trees
+ * @async_lock: protects @async_pending and @async_status
+ * @async_pending: an asynchronous hypercall awaits its completion message
+ * @async_status: status delivered by the completion message
+ * @async_done: completed by the SynIC handler for the pending call
+ * @debugfs: the partition's debugfs directory
  * @rcu: frees the structure after concurrent RCU readers are done
  */
 struct mshv_partition {
@@ -36,6 +82,14 @@ struct mshv_partition {
 	struct mm_struct *mm;
 	struct mutex lock;	/* serializes partition-fd ioctls */
 	bool initialized;
+	struct rb_root_cached gfn_tree;
+	struct rb_root_cached uva_tree;
+	u64 nr_regions;
+	spinlock_t async_lock;	/* protects async_pending, async_status */
+	bool async_pending;
+	u16 async_status;
+	struct completion async_done;
+	struct dentry *debugfs;
 	struct rcu_head rcu;
 };
 
@@ -89,5 +143,26 @@ int mshv_hvcall_initialize_partition(u64 partition_id);
 int mshv_hvcall_finalize_partition(u64 partition_id);
 int mshv_hvcall_delete_partition(u64 partition_id);
 int mshv_hvcall_get_scheduler_type(u32 *type);
+int mshv_hvcall_map_gpa_pages(u64 partition_id, u64 gfn, const u64 *pfns,
+			      u64 count, u32 flags);
+int mshv_hvcall_unmap_gpa_pages(u64 partition_id, u64 gfn, u64 count, bool large);
+int mshv_hvcall_get_gpa_access_states(u64 partition_id, u64 gfn, u32 count,
+				      u64 flags, u8 *states);
+int mshv_hvcall_passthrough(u16 code, u16 reps, const void *in, u16 in_sz,
+			    void *out, u16 out_sz, u64 deposit_id, u64 *result);
+
+/* mshv_regions.c */
+long mshv_partition_ioctl_set_guest_memory(struct mshv_partition *pt,
+					   void __user *uarg);
+long mshv_partition_ioctl_get_gpap_access_bitmap(struct mshv_partition *pt,
+						 void __user *uarg);
+void mshv_partition_release_regions(struct mshv_partition *pt, bool unmap);
+size_t mshv_region_size(const struct mshv_mem_region *r);
+void mshv_region_add_pages(struct mshv_mem_region *r, u64 gfn,
+			   struct page **pages, unsigned int n);
+int mshv_regions_show(struct seq_file *m, void *unused);
+
+/* mshv_root_main.c */
+void mshv_partition_async_complete(u64 partition_id, u16 status);
 
 #endif /* _MSHV_ROOT_H_ */

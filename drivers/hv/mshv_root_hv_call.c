@@ -29,14 +29,25 @@
 #include "mshv_root.h"
 
 /*
- * DEPOSIT_MEMORY input: the partition id, then one PFN per rep; the batch is
- * what fits in the 4 KiB input page.
+ * Batch sizes.  Calls with a PFN list are bounded by how many entries fit in
+ * the 4 KiB input page after the fixed header (the hv_root.h *_MAX_REPS
+ * values are derived from the structures and checked at compile time);
+ * calls with per-rep output by the output page and the 12-bit rep count.
  */
-#define MSHV_DEPOSIT_BATCH \
-	((HV_HYP_PAGE_SIZE - sizeof(u64)) / sizeof(u64))
-
-/* WITHDRAW_MEMORY output: one PFN per rep, as many as the output page holds. */
-#define MSHV_WITHDRAW_BATCH	(HV_HYP_PAGE_SIZE / sizeof(u64))
+/* DEPOSIT_MEMORY: 8-byte partition id, then 511 PFNs. */
+#define MSHV_DEPOSIT_BATCH	HV_DEPOSIT_MEMORY_MAX_REPS
+/* WITHDRAW_MEMORY: 512 PFNs fill the output page. */
+#define MSHV_WITHDRAW_BATCH	HV_WITHDRAW_MEMORY_MAX_REPS
+/* MAP_GPA_PAGES: 24-byte header, then 509 PFNs (4 KiB or 2 MiB each). */
+#define MSHV_MAP_BATCH		HV_MAP_GPA_PAGES_MAX_REPS
+/*
+ * UNMAP_GPA_PAGES has no list: its rep count only bounds how long the
+ * hypervisor runs with this CPU's interrupts disabled and the input page
+ * in use; 512 pages (one page-table page of 4 KiB mappings) per call.
+ */
+#define MSHV_UNMAP_BATCH	512
+/* GET_GPA_PAGES_ACCESS_STATES: one byte per rep, 12-bit rep count. */
+#define MSHV_ACCESS_STATES_BATCH	HV_GET_GPA_PAGES_ACCESS_STATES_MAX_REPS
 
 /*
  * The hypervisor reports INSUFFICIENT_CONTIGUOUS_[ROOT_]MEMORY when it needs
@@ -487,4 +498,203 @@ int mshv_hvcall_get_scheduler_type(u32 *type)
 			*type = output->scheduler_type;
 	}
 	return mshv_hv_status_to_errno(status);
+}
+
+/**
+ * mshv_hvcall_map_gpa_pages() - HVCALL_MAP_GPA_PAGES for a list of PFNs
+ * @partition_id: the guest partition
+ * @gfn: first guest page (4 KiB units, also for large pages)
+ * @pfns: host PFNs, one per 4 KiB page, or one (2 MiB aligned) per 2 MiB
+ *	page with HV_MAP_GPA_LARGE_PAGE in @flags
+ * @count: entries in @pfns
+ * @flags: HV_MAP_GPA_* flags
+ *
+ * Maps in batches of MSHV_MAP_BATCH.  When the partition's pool runs dry
+ * the hypervisor stops with INSUFFICIENT_MEMORY after mapping some entries;
+ * deposit and continue from the first unmapped entry.
+ *
+ * Return: 0, or a negative errno with *nothing* unmapped: the caller unmaps
+ * the whole range it asked for.
+ */
+int mshv_hvcall_map_gpa_pages(u64 partition_id, u64 gfn, const u64 *pfns,
+			      u64 count, u32 flags)
+{
+	u64 pages_per_entry = flags & HV_MAP_GPA_LARGE_PAGE ? PTRS_PER_PMD : 1;
+	struct hv_input_map_gpa_pages *input;
+	unsigned int attempt = 0, batch, done;
+	u64 status;
+	int ret;
+
+	while (count) {
+		batch = min_t(u64, count, MSHV_MAP_BATCH);
+		scoped_guard(irqsave) {
+			input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+			memset(input, 0, sizeof(*input));
+			input->target_partition_id = partition_id;
+			input->target_gpa_base = gfn;
+			input->map_flags = flags;
+			memcpy(input->source_gpa_page_list, pfns, batch * sizeof(u64));
+			status = mshv_do_rep_hypercall(HVCALL_MAP_GPA_PAGES, 0, batch,
+						       0, input, NULL);
+		}
+		done = hv_repcomp(status);
+		pfns += done;
+		count -= done;
+		gfn += done * pages_per_entry;
+		if (hv_result_success(status) && done == batch) {
+			attempt = 0;
+			continue;
+		}
+		if (!mshv_hv_status_needs_memory(status))
+			return mshv_hv_status_to_errno(status) ?: -EIO;
+		if (done)
+			attempt = 0;	/* progress: the deposit budget restarts */
+		if (++attempt > MSHV_DEPOSIT_RETRIES)
+			return -ENOMEM;
+		ret = mshv_deposit_for_status(status, partition_id, 0);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * mshv_hvcall_unmap_gpa_pages() - HVCALL_UNMAP_GPA_PAGES
+ * @partition_id: the guest partition
+ * @gfn: first guest page (4 KiB units)
+ * @count: pages to unmap, in 2 MiB units if @large
+ * @large: the range was mapped with 2 MiB pages
+ *
+ * Return: 0 or the errno of the first failure (the rest is still unmapped).
+ */
+int mshv_hvcall_unmap_gpa_pages(u64 partition_id, u64 gfn, u64 count, bool large)
+{
+	u64 pages_per_entry = large ? PTRS_PER_PMD : 1;
+	struct hv_input_unmap_gpa_pages *input;
+	unsigned int batch;
+	int ret = 0;
+	u64 status;
+
+	while (count) {
+		batch = min_t(u64, count, MSHV_UNMAP_BATCH);
+		scoped_guard(irqsave) {
+			input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+			memset(input, 0, sizeof(*input));
+			input->target_partition_id = partition_id;
+			input->target_gpa_base = gfn;
+			input->unmap_flags = large ? HV_UNMAP_GPA_LARGE_PAGE : 0;
+			status = mshv_do_rep_hypercall(HVCALL_UNMAP_GPA_PAGES, 0, batch,
+						       0, input, NULL);
+		}
+		if (!hv_result_success(status) || hv_repcomp(status) < batch)
+			ret = ret ?: (mshv_hv_status_to_errno(status) ?: -EIO);
+		count -= batch;
+		gfn += batch * pages_per_entry;
+		cond_resched();
+	}
+	return ret;
+}
+
+/**
+ * mshv_hvcall_get_gpa_access_states() - HVCALL_GET_GPA_PAGES_ACCESS_STATES
+ * @partition_id: the guest partition
+ * @gfn: first guest page
+ * @count: pages (at most MSHV_ACCESS_STATES_BATCH)
+ * @flags: HV_GPA_PAGE_ACCESS_* clear/set flags applied after reading
+ * @states: receives one HV_GPA_PAGE_ACCESS_STATE_* byte per page, the state
+ *	before @flags applied
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_get_gpa_access_states(u64 partition_id, u64 gfn, u32 count,
+				      u64 flags, u8 *states)
+{
+	struct hv_input_get_gpa_pages_access_states *input;
+	struct hv_output_get_gpa_pages_access_states *output;
+	u64 status;
+
+	if (WARN_ON_ONCE(!count || count > MSHV_ACCESS_STATES_BATCH))
+		return -EINVAL;
+
+	scoped_guard(irqsave) {
+		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+		output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+		memset(input, 0, sizeof(*input));
+		input->partition_id = partition_id;
+		input->flags = flags;
+		input->hv_gpa_page_number = gfn;
+		status = mshv_do_rep_hypercall(HVCALL_GET_GPA_PAGES_ACCESS_STATES, 0,
+					       count, 0, input, output);
+		if (hv_result_success(status) && hv_repcomp(status) == count)
+			memcpy(states, output->states, count);
+	}
+	if (!hv_result_success(status))
+		return mshv_hv_status_to_errno(status);
+	return hv_repcomp(status) == count ? 0 : -EIO;
+}
+EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_get_gpa_access_states);
+
+/**
+ * mshv_hvcall_passthrough() - issue a VMM-built hypercall
+ * @code: hypercall code (checked against the allow-list by the caller)
+ * @reps: rep count, 0 for a simple call
+ * @in: @in_sz bytes of input; the first 8 bytes are the target partition id
+ * @in_sz: 8..4096
+ * @out: output buffer of @out_sz bytes (zeroed here), or NULL
+ * @out_sz: 0..4096
+ * @deposit_id: partition whose pool an INSUFFICIENT_MEMORY refills
+ * @result: the final 64-bit hypercall result, also when an errno is returned
+ *
+ * Deposits and retries inside the kernel while the hypervisor asks for
+ * memory, resuming a rep call at the reps it completed.  @out receives the
+ * first @out_sz bytes of the output page; they are only meaningful (and
+ * only shown to the VMM) if the final status is SUCCESS.
+ *
+ * Return: 0 if the hypercall was issued (its status is in @result), or a
+ * negative errno if it could not be issued or its memory demand could not
+ * be met (then @result holds the last status, if any).
+ */
+int mshv_hvcall_passthrough(u16 code, u16 reps, const void *in, u16 in_sz,
+			    void *out, u16 out_sz, u64 deposit_id, u64 *result)
+{
+	unsigned int attempt;
+	u16 rep_start = 0;
+	void *input, *output;
+	u64 status = U64_MAX;
+	int ret;
+
+	if (out)
+		memset(out, 0, out_sz);
+	for (attempt = 0; attempt <= MSHV_DEPOSIT_RETRIES; attempt++) {
+		scoped_guard(irqsave) {
+			input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+			output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+			memcpy(input, in, in_sz);
+			memset(input + in_sz, 0, HV_HYP_PAGE_SIZE - in_sz);
+			/*
+			 * A resumed rep call must find the outputs of the reps
+			 * it completed before the deposit (the page may have
+			 * served other calls, or be another CPU's, since).
+			 */
+			if (out)
+				memcpy(output, out, out_sz);
+			if (reps)
+				status = mshv_do_rep_hypercall(code, 0, reps, rep_start,
+							       input, output);
+			else
+				status = hv_do_hypercall(code, input, output);
+			if (out)
+				memcpy(out, output, out_sz);
+		}
+		*result = status;
+		if (!mshv_hv_status_needs_memory(status))
+			return 0;
+		if (reps)
+			rep_start = hv_repcomp(status);
+		ret = mshv_deposit_for_status(status, deposit_id, 0);
+		if (ret)
+			return ret;
+	}
+	return -ENOMEM;
 }

@@ -11,18 +11,28 @@
 
 #include <linux/anon_inodes.h>
 #include <linux/crash_dump.h>
+#include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "mshv_root.h"
 
 struct mshv_root mshv_root;
+static struct dentry *mshv_debugfs;
+
+/*
+ * An asynchronous hypercall (HV_STATUS_CALL_PENDING) completes with a SynIC
+ * message.  The wait is killable and bounded, because it holds the
+ * partition's ioctl mutex.
+ */
+#define MSHV_ASYNC_TIMEOUT	(30 * HZ)
 
 /* Creation flags the driver always sets, whatever the VMM asks for. */
 #define MSHV_PT_ALWAYS_FLAGS \
@@ -54,12 +64,17 @@ static void mshv_partition_release(struct kref *ref)
 	hash_del_rcu(&pt->hnode);
 	spin_unlock(&mshv_root.lock);
 	synchronize_rcu();
+	debugfs_remove_recursive(pt->debugfs);
 
+	ret = 0;
 	if (pt->initialized) {
 		ret = mshv_hvcall_finalize_partition(pt->id);
 		if (ret)
 			pr_err("partition %#llx: finalize failed: %d\n", pt->id, ret);
 	}
+	/* Finalizing removed every GPA mapping; otherwise unmap explicitly. */
+	mshv_partition_release_regions(pt, ret);
+
 	ret = mshv_withdraw_all(pt->id);
 	if (ret)
 		pr_err("partition %#llx: withdrawing its memory failed: %d\n",
@@ -84,10 +99,215 @@ static int mshv_partition_ioctl_initialize(struct mshv_partition *pt)
 	if (pt->initialized)
 		return 0;
 	ret = mshv_hvcall_initialize_partition(pt->id);
-	if (ret)
+	if (ret) {
+		/* Give back what the attempt deposited. */
+		mshv_withdraw_all(pt->id);
 		return ret;
+	}
 	pt->initialized = true;
 	return 0;
+}
+
+/* ----------------------------------------------------- ROOT_HVCALL ---- */
+
+/* Which fd kinds may pass a hypercall through (struct mshv_passthrough). */
+#define MSHV_FD_SYSTEM		BIT(0)
+#define MSHV_FD_PARTITION	BIT(1)
+#define MSHV_FD_VP		BIT(2)
+#define MSHV_FD_GUEST		(MSHV_FD_PARTITION | MSHV_FD_VP)
+
+/**
+ * struct mshv_passthrough - a hypercall VMMs may issue with MSHV_ROOT_HVCALL
+ * @code: hypercall code
+ * @fds: MSHV_FD_* kinds that may issue it
+ * @async: may return CALL_PENDING and complete with a SynIC message; only
+ *	the partition fd can wait for that (it owns the completion)
+ *
+ * Only hypercalls that change no state the driver tracks (memory maps, VP
+ * lifecycle and suspend registers, ports, partition lifecycle) belong here;
+ * every one has the target partition id as its first input field, which
+ * the driver forces.  SEV-SNP calls are absent: this driver creates no
+ * isolated partitions.
+ */
+struct mshv_passthrough {
+	u16 code;
+	u8 fds;
+	bool async;
+};
+
+static const struct mshv_passthrough mshv_passthrough_calls[] = {
+	/* Read-only queries, also of the root itself on /dev/mshv. */
+	{ HVCALL_GET_PARTITION_PROPERTY, MSHV_FD_SYSTEM | MSHV_FD_GUEST },
+	{ HVCALL_GET_PARTITION_PROPERTY_EX, MSHV_FD_SYSTEM | MSHV_FD_GUEST },
+	/* Listed for the VP fd too, where it fails as an async call. */
+	{ HVCALL_SET_PARTITION_PROPERTY, MSHV_FD_GUEST, true },
+	{ HVCALL_INSTALL_INTERCEPT, MSHV_FD_GUEST },
+	{ HVCALL_GET_VP_REGISTERS, MSHV_FD_GUEST },
+	{ HVCALL_SET_VP_REGISTERS, MSHV_FD_GUEST },
+	{ HVCALL_TRANSLATE_VIRTUAL_ADDRESS, MSHV_FD_GUEST },
+	{ HVCALL_READ_GPA, MSHV_FD_GUEST },
+	{ HVCALL_WRITE_GPA, MSHV_FD_GUEST },
+	{ HVCALL_CLEAR_VIRTUAL_INTERRUPT, MSHV_FD_GUEST },
+	{ HVCALL_REGISTER_INTERCEPT_RESULT, MSHV_FD_GUEST },
+	{ HVCALL_ASSERT_VIRTUAL_INTERRUPT, MSHV_FD_GUEST },
+	{ HVCALL_SIGNAL_EVENT_DIRECT, MSHV_FD_GUEST },
+	{ HVCALL_POST_MESSAGE_DIRECT, MSHV_FD_GUEST },
+	{ HVCALL_GET_GPA_PAGES_ACCESS_STATES, MSHV_FD_GUEST },
+	{ HVCALL_GET_VP_CPUID_VALUES, MSHV_FD_GUEST },
+};
+
+static const struct mshv_passthrough *mshv_passthrough_find(u16 code)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mshv_passthrough_calls); i++)
+		if (mshv_passthrough_calls[i].code == code)
+			return &mshv_passthrough_calls[i];
+	return NULL;
+}
+
+/**
+ * mshv_partition_async_complete() - an asynchronous hypercall completed
+ * @partition_id: the partition named in the completion message
+ * @status: the call's final status
+ *
+ * Called from the SynIC message handler.  A completion nobody waits for
+ * (late, after a timeout, or bogus) is dropped.
+ */
+void mshv_partition_async_complete(u64 partition_id, u16 status)
+{
+	struct mshv_partition *pt;
+	bool matched = false;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(mshv_root.partitions, pt, hnode, partition_id) {
+		if (pt->id != partition_id)
+			continue;
+		spin_lock(&pt->async_lock);
+		if (pt->async_pending) {
+			pt->async_pending = false;
+			pt->async_status = status;
+			complete(&pt->async_done);
+			matched = true;
+		}
+		spin_unlock(&pt->async_lock);
+	}
+	rcu_read_unlock();
+	if (!matched)
+		pr_warn_ratelimited("unexpected async completion for partition %#llx\n",
+				    partition_id);
+}
+
+/* Wait for the completion of @pt's pending asynchronous call. */
+static u16 mshv_partition_async_wait(struct mshv_partition *pt)
+{
+	long left = wait_for_completion_killable_timeout(&pt->async_done,
+							 MSHV_ASYNC_TIMEOUT);
+	u16 status;
+
+	spin_lock_irq(&pt->async_lock);
+	if (left > 0) {
+		status = pt->async_status;
+	} else {
+		/* Killed or timed out: a late completion will be dropped. */
+		pt->async_pending = false;
+		status = HV_STATUS_TIME_OUT;
+	}
+	spin_unlock_irq(&pt->async_lock);
+	return status;
+}
+
+/*
+ * MSHV_ROOT_HVCALL on any fd: @fd is the MSHV_FD_* kind, @pt the partition
+ * (NULL on /dev/mshv, which targets the root itself).
+ */
+static long mshv_ioctl_root_hvcall(unsigned int fd, struct mshv_partition *pt,
+				   void __user *uarg)
+{
+	u64 target = pt ? pt->id : HV_PARTITION_ID_SELF, result;
+	const struct mshv_passthrough *call;
+	struct mshv_root_hvcall args;
+	void *in, *out = NULL;
+	u16 status;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.status || memchr_inv(args.rsvd, 0, sizeof(args.rsvd)) ||
+	    !args.in_ptr || args.in_sz < sizeof(u64) ||
+	    args.in_sz > HV_HYP_PAGE_SIZE ||
+	    (args.out_ptr && (!args.out_sz || args.out_sz > HV_HYP_PAGE_SIZE)) ||
+	    args.reps > HV_HYPERCALL_REP_MAX)
+		return -EINVAL;
+	call = mshv_passthrough_find(args.code);
+	if (!call || !(call->fds & fd) ||
+	    (call->async && fd != MSHV_FD_PARTITION))
+		return -EINVAL;
+
+	in = kzalloc(HV_HYP_PAGE_SIZE, GFP_KERNEL);
+	if (!in)
+		return -ENOMEM;
+	if (copy_from_user(in, u64_to_user_ptr(args.in_ptr), args.in_sz)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+	/* Every allowed call names its target partition first: force it. */
+	*(u64 *)in = target;
+	if (args.out_ptr) {
+		out = kzalloc(args.out_sz, GFP_KERNEL);
+		if (!out) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+	}
+
+	if (call->async) {
+		spin_lock_irq(&pt->async_lock);
+		if (pt->async_pending) {
+			spin_unlock_irq(&pt->async_lock);
+			ret = -EPERM;
+			goto out_free;
+		}
+		pt->async_pending = true;
+		reinit_completion(&pt->async_done);
+		spin_unlock_irq(&pt->async_lock);
+	}
+
+	result = U64_MAX;
+	ret = mshv_hvcall_passthrough(args.code, args.reps, in, args.in_sz, out,
+				      args.out_ptr ? args.out_sz : 0, target,
+				      &result);
+	status = hv_result(result);
+	if (status == HV_STATUS_CALL_PENDING && !ret) {
+		if (call->async)
+			status = mshv_partition_async_wait(pt);
+		else
+			ret = -EBADFD;	/* the hypervisor broke the call's contract */
+	} else if (call->async) {
+		spin_lock_irq(&pt->async_lock);
+		pt->async_pending = false;
+		spin_unlock_irq(&pt->async_lock);
+	}
+	if (result == U64_MAX)
+		goto out_free;		/* never issued: nothing to report */
+
+	/* Status and completed reps go back also on failure. */
+	args.status = status;
+	args.reps = args.reps && status != HV_STATUS_CALL_PENDING ?
+		    hv_repcomp(result) : 0;
+	if (copy_to_user(uarg, &args, sizeof(args))) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+	if (!ret && status == HV_STATUS_SUCCESS && out &&
+	    copy_to_user(u64_to_user_ptr(args.out_ptr), out, args.out_sz))
+		ret = -EFAULT;
+	if (!ret)
+		ret = mshv_hv_status_to_errno(status);
+out_free:
+	kfree(out);
+	kfree(in);
+	return ret;
 }
 
 static long mshv_partition_ioctl(struct file *filp, unsigned int ioctl,
@@ -106,6 +326,17 @@ static long mshv_partition_ioctl(struct file *filp, unsigned int ioctl,
 	switch (ioctl) {
 	case MSHV_INITIALIZE_PARTITION:
 		ret = mshv_partition_ioctl_initialize(pt);
+		break;
+	case MSHV_SET_GUEST_MEMORY:
+		ret = mshv_partition_ioctl_set_guest_memory(pt, (void __user *)arg);
+		break;
+	case MSHV_GET_GPAP_ACCESS_BITMAP:
+		ret = mshv_partition_ioctl_get_gpap_access_bitmap(pt,
+								  (void __user *)arg);
+		break;
+	case MSHV_ROOT_HVCALL:
+		ret = mshv_ioctl_root_hvcall(MSHV_FD_PARTITION, pt,
+					     (void __user *)arg);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -128,6 +359,18 @@ static const struct file_operations mshv_partition_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
+
+DEFINE_SHOW_ATTRIBUTE(mshv_regions);
+
+/* debugfs: mshv_root/partition-<id>/regions (bookkeeping, for tests). */
+static void mshv_partition_debugfs_init(struct mshv_partition *pt)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "partition-%llx", pt->id);
+	pt->debugfs = debugfs_create_dir(name, mshv_debugfs);
+	debugfs_create_file("regions", 0400, pt->debugfs, pt, &mshv_regions_fops);
+}
 
 /* Map the VMM's MSHV_PT_BIT_* flags to hypervisor creation flags. */
 static u64 mshv_pt_creation_flags(u64 pt_flags)
@@ -206,6 +449,10 @@ static long mshv_dev_ioctl_create_partition(void __user *uarg)
 		return -ENOMEM;
 	kref_init(&pt->ref);
 	mutex_init(&pt->lock);
+	pt->gfn_tree = RB_ROOT_CACHED;
+	pt->uva_tree = RB_ROOT_CACHED;
+	spin_lock_init(&pt->async_lock);
+	init_completion(&pt->async_done);
 	pt->mm = current->mm;
 	mmgrab(pt->mm);
 
@@ -227,6 +474,8 @@ static long mshv_dev_ioctl_create_partition(void __user *uarg)
 		ret = PTR_ERR(file);
 		goto err_put_fd;
 	}
+
+	mshv_partition_debugfs_init(pt);
 
 	/* Visible to the interrupt handler from here on. */
 	spin_lock(&mshv_root.lock);
@@ -253,6 +502,8 @@ static long mshv_dev_ioctl(struct file *filp, unsigned int ioctl,
 	switch (ioctl) {
 	case MSHV_CREATE_PARTITION:
 		return mshv_dev_ioctl_create_partition((void __user *)arg);
+	case MSHV_ROOT_HVCALL:
+		return mshv_ioctl_root_hvcall(MSHV_FD_SYSTEM, NULL, (void __user *)arg);
 	}
 	return -ENOTTY;
 }
@@ -297,11 +548,14 @@ static int __init mshv_root_init(void)
 
 	spin_lock_init(&mshv_root.lock);
 	hash_init(mshv_root.partitions);
+	mshv_debugfs = debugfs_create_dir("mshv_root", NULL);
 
 	/* Last: the device may be opened as soon as it is registered. */
 	ret = misc_register(&mshv_dev);
-	if (ret)
+	if (ret) {
+		debugfs_remove_recursive(mshv_debugfs);
 		return ret;
+	}
 	pr_info("scheduler type %u\n", mshv_root.scheduler_type);
 	return 0;
 }
@@ -312,6 +566,7 @@ static void __exit mshv_root_exit(void)
 	misc_deregister(&mshv_dev);
 	/* Partitions hold module references through their files. */
 	rcu_barrier();
+	debugfs_remove_recursive(mshv_debugfs);
 }
 
 module_init(mshv_root_init);

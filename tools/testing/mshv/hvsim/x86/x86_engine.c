@@ -200,13 +200,13 @@ enum x86_exit_reason x86_run(struct x86_cpu *cpu, const struct x86_env *env,
 		}
 		ctx_init(&c, cpu, env, exit);
 		r = step(&c);
-		cpu->retired++;
-		if (!env->read_tsc)
-			cpu->tsc++;
 		if (r == XRC_EXIT) {
 			fill_insn(&c);
 			break;
 		}
+		cpu->retired++;
+		if (!env->read_tsc)
+			cpu->tsc++;
 		if (r == XRC_OK && c.halt) {
 			cpu->halted = true;
 			exit->reason = X86_EXIT_HLT;

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fuzzer of the hvsim x86 engine: random bytes as guest code (and random
+ * data, registers and, sometimes, random system state) in real, 32-bit
+ * protected (with and without paging) and 64-bit long mode.  Exits are
+ * handled the way a VMM would (skip the I/O instruction, inject an
+ * interrupt after HLT, start over after a triple fault or MMIO access).
+ * Build with ASan/UBSan (make fuzz); it reports the instructions executed.
+ *
+ *   x86_fuzz [-n INSTRUCTIONS] [-s SEED]     (default 10000000, seed 1)
+ *
+ * With -DLIBFUZZER it is a libFuzzer target instead: byte 0 selects the
+ * mode, the rest is guest code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "x86_test.h"
+
+#define CODE	0x1000
+
+static u64 rng_state;
+
+static u64 rnd(void)
+{
+	u64 x = rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static void rnd_fill(u8 *p, unsigned int n)
+{
+	while (n--)
+		*p++ = (u8)rnd();
+}
+
+static void setup(struct xt *t, int mode)
+{
+	xt_init(t);
+	switch (mode & 3) {
+	case 0:
+		xt_mode_real(t);
+		break;
+	case 1:
+		xt_mode_pm32(t);
+		break;
+	case 2:
+		xt_mode_pm32(t);
+		t->cpu.cr0 |= X86_CR0_PG;
+		t->cpu.cr3 = 0x14000;
+		break;
+	default:
+		xt_mode_lm64(t);
+		break;
+	}
+}
+
+/* Arbitrary system state: the engine must cope with anything. */
+static void chaos(struct xt *t)
+{
+	struct x86_cpu *c = &t->cpu;
+	int i;
+
+	for (i = 0; i < X86_NR_SREGS; i++) {
+		if (rnd() & 1)
+			continue;
+		c->seg[i].attributes = rnd();
+		c->seg[i].limit = (rnd() & 1) ? rnd() : 0xffffffff;
+		c->seg[i].base = (rnd() & 1) ? rnd() & 0xfffff : 0;
+		c->seg[i].selector = rnd();
+	}
+	if (rnd() & 1)
+		c->cr0 ^= 1ULL << (rnd() % 32);
+	if (rnd() & 1)
+		c->cr4 ^= 1ULL << (rnd() % 22);
+	if (rnd() & 1)
+		c->efer ^= 1ULL << (rnd() % 12);
+	if (rnd() & 1)
+		c->rflags = (rnd() & 0x3f7fd5) | 2;
+	if (rnd() & 1)
+		c->idtr.limit = rnd();
+	if (rnd() & 1)
+		c->gdtr.limit = rnd();
+	if (rnd() & 1)
+		c->tr.limit = rnd();
+	if (rnd() & 1)
+		c->cr3 = rnd() & 0x3ff000;
+	c->interrupt_shadow = rnd() & 1;
+	/* random page-table and descriptor-table bytes */
+	if (rnd() & 1)
+		rnd_fill(t->mem + 0x10000 + (rnd() % 0x6000), 64);
+	if (rnd() & 1)
+		rnd_fill(t->mem + 0x500 + (rnd() % 0x100), 16);
+	if (rnd() & 1)
+		rnd_fill(t->mem + 0x4000 + (rnd() % 0x1000), 32);
+}
+
+static void new_program(struct xt *t)
+{
+	int mode = rnd() % 4, i;
+
+	setup(t, mode);
+	rnd_fill(t->mem + CODE, 0x2000);
+	rnd_fill(t->mem + 0x8000, 0x2000);
+	for (i = 0; i < X86_NR_GPRS; i++)
+		t->cpu.gpr[i] = (rnd() & 1) ? rnd() : rnd() & 0xffff;
+	t->cpu.gpr[X86_RSP] = 0xf000;
+	if (!(rnd() % 8))
+		chaos(t);
+}
+
+static u64 run_some(struct xt *t, u64 budget)
+{
+	struct x86_exit *ex = &t->exit;
+	u64 before = t->cpu.retired;
+	enum x86_exit_reason r;
+	u64 gpa;
+	u32 err;
+
+	r = x86_run(&t->cpu, &t->env, ex, budget);
+	x86_translate(&t->cpu, &t->env, t->cpu.rip, X86_ACCESS_EXECUTE,
+		      rnd() & 1, &gpa, &err);
+	x86_execution_state(&t->cpu);
+	switch (r) {
+	case X86_EXIT_IO:
+	case X86_EXIT_CPUID:
+	case X86_EXIT_MSR:
+	case X86_EXIT_EXCEPTION:
+		if (ex->insn_len && ex->insn_len <= 15 && (rnd() & 7))
+			t->cpu.rip += ex->insn_len;
+		else if (r == X86_EXIT_EXCEPTION)
+			x86_inject_exception(&t->cpu, &t->env,
+					     ex->exception.vector,
+					     ex->exception.error_code_valid,
+					     ex->exception.error_code, ex);
+		else
+			new_program(t);
+		break;
+	case X86_EXIT_HLT:
+		if (rnd() & 3)
+			x86_inject_interrupt(&t->cpu, &t->env, rnd(), ex);
+		else
+			new_program(t);
+		break;
+	case X86_EXIT_BUDGET:
+		if (x86_can_inject_interrupt(&t->cpu) && !(rnd() % 4))
+			x86_inject_interrupt(&t->cpu, &t->env, 0x20 + rnd() % 32,
+					     ex);
+		if (!(rnd() % 16))
+			new_program(t);
+		break;
+	default:
+		new_program(t);
+		break;
+	}
+	return t->cpu.retired - before;
+}
+
+#ifdef LIBFUZZER
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static struct xt t;
+	unsigned int n;
+
+	if (!t.mem)
+		t.mem = calloc(1, XT_MEM_SIZE);
+	if (!size)
+		return 0;
+	setup(&t, data[0]);
+	n = size - 1 > 0x2000 ? 0x2000 : size - 1;
+	memcpy(t.mem + CODE, data + 1, n);
+	rng_state = 0x9e3779b97f4a7c15ULL ^ size;
+	x86_run(&t.cpu, &t.env, &t.exit, 20000);
+	return 0;
+}
+#else
+int main(int argc, char **argv)
+{
+	static struct xt t;
+	u64 target = 10000000, done = 0, seed = 1, runs = 0;
+	int i;
+
+	for (i = 1; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "-n"))
+			target = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "-s"))
+			seed = strtoull(argv[++i], NULL, 0);
+	}
+	rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
+	t.mem = calloc(1, XT_MEM_SIZE);
+	if (!t.mem)
+		return 2;
+	new_program(&t);
+	while (done < target) {
+		done += run_some(&t, 1 + rnd() % 5000);
+		runs++;
+	}
+	printf("fuzz: seed %llu: %llu instructions in %llu runs\n",
+	       (unsigned long long)seed, (unsigned long long)done,
+	       (unsigned long long)runs);
+	free(t.mem);
+	return 0;
+}
+#endif
