@@ -29,7 +29,7 @@ deps:
 	@$(RIG) deps
 
 bench:
-	@echo "make bench: no benchmarks yet (they arrive with guest memory)"
+	@$(RIG) run --mem 3G --hvsim rep_slice=0 -- $(MSHV_CACHE)/build/bench/mshv_bench
 
 clean:
 	find drivers tools -name '*.o' -o -name '*.ko' -o -name '*.mod' \

@@ -37,8 +37,6 @@
 #define MSHV_LARGE_PAGES	(SZ_2M / HV_HYP_PAGE_SIZE)
 #define MSHV_LARGE_ORDER	ilog2(MSHV_LARGE_PAGES)
 
-/* Entry flag: this PFN heads a 2 MiB, 2 MiB-aligned run of one folio. */
-#define MSHV_ENTRY_LARGE	BIT_ULL(63)
 #define MSHV_ENTRY_PFN(e)	((e) & ~MSHV_ENTRY_LARGE)
 
 /*
@@ -54,10 +52,54 @@
 INTERVAL_TREE_DEFINE(struct mshv_range, rb, u64, subtree_last,
 		     MSHV_RANGE_START, MSHV_RANGE_LAST, static, mshv_range);
 
-static bool mshv_range_overlaps(struct rb_root_cached *tree, u64 start, u64 last)
+/**
+ * mshv_region_overlaps() - would a new region overlap an existing one?
+ * @pt: the partition
+ * @gfn: first guest page of the new region
+ * @nr_pages: its size in 4 KiB pages
+ * @uaddr: its first user address
+ *
+ * Any intersection counts, in guest or user address space, including a new
+ * region containing an existing one.  O(log n) per tree.
+ *
+ * Return: true if it would overlap.
+ */
+VISIBLE_IF_KUNIT bool mshv_region_overlaps(struct mshv_partition *pt, u64 gfn,
+					   u64 nr_pages, u64 uaddr)
 {
-	return mshv_range_iter_first(tree, start, last);
+	return mshv_range_iter_first(&pt->gfn_tree, gfn, gfn + nr_pages - 1) ||
+	       mshv_range_iter_first(&pt->uva_tree, uaddr,
+				     uaddr + nr_pages * HV_HYP_PAGE_SIZE - 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(mshv_region_overlaps);
+
+/**
+ * mshv_region_link() - enter a region in the partition's trees
+ * @pt: the partition
+ * @r: the region, with its ranges set
+ */
+VISIBLE_IF_KUNIT void mshv_region_link(struct mshv_partition *pt,
+				       struct mshv_mem_region *r)
+{
+	mshv_range_insert(&r->gfn, &pt->gfn_tree);
+	mshv_range_insert(&r->uva, &pt->uva_tree);
+	pt->nr_regions++;
+}
+EXPORT_SYMBOL_IF_KUNIT(mshv_region_link);
+
+/**
+ * mshv_region_unlink() - remove a region from the partition's trees
+ * @pt: the partition
+ * @r: the region
+ */
+VISIBLE_IF_KUNIT void mshv_region_unlink(struct mshv_partition *pt,
+					 struct mshv_mem_region *r)
+{
+	mshv_range_remove(&r->gfn, &pt->gfn_tree);
+	mshv_range_remove(&r->uva, &pt->uva_tree);
+	pt->nr_regions--;
+}
+EXPORT_SYMBOL_IF_KUNIT(mshv_region_unlink);
 
 /**
  * mshv_region_size() - bytes of driver metadata a region uses
@@ -322,10 +364,7 @@ static int mshv_region_add(struct mshv_partition *pt,
 	bool mmio = false;
 	int ret;
 
-	if (mshv_range_overlaps(&pt->gfn_tree, mem->guest_pfn,
-				mem->guest_pfn + nr_pages - 1) ||
-	    mshv_range_overlaps(&pt->uva_tree, mem->userspace_addr,
-				mem->userspace_addr + mem->size - 1))
+	if (mshv_region_overlaps(pt, mem->guest_pfn, nr_pages, mem->userspace_addr))
 		return -EEXIST;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
@@ -374,9 +413,7 @@ static int mshv_region_add(struct mshv_partition *pt,
 		goto err_unmap_unpin;
 
 publish:
-	mshv_range_insert(&r->gfn, &pt->gfn_tree);
-	mshv_range_insert(&r->uva, &pt->uva_tree);
-	pt->nr_regions++;
+	mshv_region_link(pt, r);
 	return 0;
 
 err_unmap_unpin:
@@ -393,9 +430,7 @@ err_free:
 static void mshv_region_remove(struct mshv_partition *pt,
 			       struct mshv_mem_region *r, bool unmap)
 {
-	mshv_range_remove(&r->gfn, &pt->gfn_tree);
-	mshv_range_remove(&r->uva, &pt->uva_tree);
-	pt->nr_regions--;
+	mshv_region_unlink(pt, r);
 	/*
 	 * The pages may only go back to Linux once the hypervisor no longer
 	 * maps them.  If it refuses to unmap, keep them pinned (leaked) rather

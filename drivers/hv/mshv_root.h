@@ -18,6 +18,9 @@
 #include <hyperv/hv_root.h>
 #include <uapi/linux/mshv.h>
 
+/* Entry flag of struct mshv_mem_region: this PFN heads a 2 MiB page. */
+#define MSHV_ENTRY_LARGE	BIT_ULL(63)
+
 /* A node of an interval tree of u64 ranges [start, last]. */
 struct mshv_range {
 	struct rb_node rb;
@@ -161,6 +164,12 @@ size_t mshv_region_size(const struct mshv_mem_region *r);
 void mshv_region_add_pages(struct mshv_mem_region *r, u64 gfn,
 			   struct page **pages, unsigned int n);
 int mshv_regions_show(struct seq_file *m, void *unused);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool mshv_region_overlaps(struct mshv_partition *pt, u64 gfn, u64 nr_pages,
+			  u64 uaddr);
+void mshv_region_link(struct mshv_partition *pt, struct mshv_mem_region *r);
+void mshv_region_unlink(struct mshv_partition *pt, struct mshv_mem_region *r);
+#endif
 
 /* mshv_root_main.c */
 void mshv_partition_async_complete(u64 partition_id, u16 status);

@@ -16,6 +16,8 @@
 #include <linux/spinlock.h>
 #include <linux/list.h>
 #include <linux/xarray.h>
+
+struct dentry;
 #include <asm/mshyperv.h>
 #include <hyperv/hv_root.h>
 
@@ -77,6 +79,46 @@ struct hvsim_pool {
 	u64 used;		/* pages consumed by hypervisor objects */
 };
 
+/*
+ * Partition properties a child stores (hvsim_property.c has the table of
+ * every modelled property code, its default, range and when it may be set).
+ */
+struct hvsim_props {
+	u64 privilege_flags;
+	u64 synthetic_proc_features;
+	u64 time_freeze;
+	u64 reference_time;		/* 100 ns units at @ref_stamp_ns */
+	u64 ref_stamp_ns;		/* ktime when @reference_time was taken */
+	u64 processors_per_socket;
+	u64 gpa_access_tracking;
+	u64 unimplemented_msr_action;
+	u64 guest_os_id;
+	u64 physical_address_width;
+	/* Asynchronous SET_PARTITION_PROPERTY hook (see hvsim.rst). */
+	bool async_pending;
+	u16 async_status;
+};
+
+/* One installed intercept (HVCALL_INSTALL_INTERCEPT). */
+struct hvsim_intercept {
+	u32 type;			/* enum hv_intercept_type */
+	u32 access;			/* HV_INTERCEPT_ACCESS_MASK_* */
+	u64 param;			/* union hv_intercept_parameters */
+};
+
+/*
+ * Guest physical address space of a child (hvsim_memory.c).  @map holds
+ * one entry per 2 MiB of GPA space (index gfn / 512): a value entry for a
+ * 2 MiB mapping, or a struct hvsim_gpa_chunk for 4 KiB mappings (and for a
+ * 2 MiB mapping whose per-4 KiB accessed/dirty bits differ).
+ */
+struct hvsim_gpa_space {
+	struct xarray map;
+	u64 mapped4k;			/* 4 KiB mapping entries */
+	u64 mapped2m;			/* 2 MiB mapping entries */
+	u64 pool_pages;			/* pool pages used as page tables */
+};
+
 enum hvsim_pt_state {
 	HVSIM_PT_CREATED,
 	HVSIM_PT_INITIALIZED,
@@ -94,6 +136,11 @@ struct hvsim_partition {
 	u32 compat_version;
 	struct hvsim_pool pool;
 	u64 root_pages;			/* pages it holds in the root's pool */
+	struct hvsim_props props;
+	struct hvsim_intercept *intercepts;
+	u32 nr_intercepts;
+	u32 max_intercepts;		/* allocated entries */
+	struct hvsim_gpa_space gpa;
 };
 
 /* Global model state, protected by hvsim.lock (a hypercall may run with
@@ -125,6 +172,38 @@ extern const unsigned int hvsim_partition_nr_hcalls;
 struct hvsim_partition *hvsim_partition_get(u64 id);
 void hvsim_pool_init(struct hvsim_pool *pool);
 void hvsim_partitions_destroy_all(void);
+
+bool hvsim_pool_take(struct hvsim_pool *pool, u64 pages);
+void hvsim_pool_give(struct hvsim_pool *pool, u64 pages);
+u64 hvsim_pool_free(const struct hvsim_pool *pool);
+bool hvsim_pfn_range_deposited(u64 pfn, u64 count);
+
+/* hvsim_property.c */
+extern const struct hvsim_hcall hvsim_property_hcalls[];
+extern const unsigned int hvsim_property_nr_hcalls;
+void hvsim_props_init(struct hvsim_partition *pt);
+u64 hvsim_partition_xsave_states(const struct hvsim_partition *pt);
+u64 hvsim_partition_max_xsave_size(const struct hvsim_partition *pt);
+
+/* hvsim_intercept.c */
+extern const struct hvsim_hcall hvsim_intercept_hcalls[];
+extern const unsigned int hvsim_intercept_nr_hcalls;
+u32 hvsim_intercept_access(const struct hvsim_partition *pt, u32 type, u64 param);
+void hvsim_intercepts_free(struct hvsim_partition *pt);
+
+/* hvsim_memory.c */
+extern const struct hvsim_hcall hvsim_memory_hcalls[];
+extern const unsigned int hvsim_memory_nr_hcalls;
+void hvsim_gpa_init(struct hvsim_partition *pt);
+void hvsim_gpa_destroy(struct hvsim_partition *pt);
+int hvsim_gpa_translate(struct hvsim_partition *pt, u64 gfn, u64 *pfn, u32 *flags);
+int hvsim_gpa_rw(struct hvsim_partition *pt, u64 gpa, void *buf, size_t len,
+		 bool write);
+void hvsim_memory_debugfs_init(struct dentry *dir);
+
+/* hvsim_devices.c */
+int hvsim_devices_init(void);
+void hvsim_devices_exit(void);
 
 /* hvsim_synic.c */
 int hvsim_synic_init(void);

@@ -78,6 +78,9 @@ static void hvsim_register_hcalls(const struct hvsim_hcall *tbl, unsigned int n)
 int hvsim_hypercall_init(void)
 {
 	hvsim_register_hcalls(hvsim_partition_hcalls, hvsim_partition_nr_hcalls);
+	hvsim_register_hcalls(hvsim_property_hcalls, hvsim_property_nr_hcalls);
+	hvsim_register_hcalls(hvsim_intercept_hcalls, hvsim_intercept_nr_hcalls);
+	hvsim_register_hcalls(hvsim_memory_hcalls, hvsim_memory_nr_hcalls);
 	return 0;
 }
 

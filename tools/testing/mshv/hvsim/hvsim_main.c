@@ -148,8 +148,9 @@ static int hvsim_partitions_show(struct seq_file *m, void *unused)
 	seq_printf(m, "root_pool deposited %llu used %llu\n",
 		   hvsim.root_pool.deposited, hvsim.root_pool.used);
 	list_for_each_entry(pt, &hvsim.partitions, node)
-		seq_printf(m, "partition %#llx state %d deposited %llu used %llu\n",
-			   pt->id, pt->state, pt->pool.deposited, pt->pool.used);
+		seq_printf(m, "partition %#llx state %d deposited %llu used %llu mapped4k %llu mapped2m %llu\n",
+			   pt->id, pt->state, pt->pool.deposited, pt->pool.used,
+			   pt->gpa.mapped4k, pt->gpa.mapped2m);
 	spin_unlock_irqrestore(&hvsim.lock, flags);
 	return 0;
 }
@@ -229,6 +230,7 @@ static void hvsim_debugfs_init(void)
 	debugfs_create_file("fault", 0600, hvsim_debugfs, NULL,
 			    &hvsim_fault_fops);
 	debugfs_create_u32("rep_slice", 0644, hvsim_debugfs, &hvsim_rep_slice);
+	hvsim_memory_debugfs_init(hvsim_debugfs);
 }
 
 /* ---------------------------------------------------------------- init ---- */

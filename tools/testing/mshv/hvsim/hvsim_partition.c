@@ -10,6 +10,7 @@
  *   object                      pool      pages
  *   partition (CREATE)          root      HVSIM_COST_PARTITION
  *   initialized partition       child     HVSIM_COST_INITIALIZE
+ *   GPA page table / directory  child     1 (hvsim_memory.c)
  *
  * Deposited pages belong to the hypervisor: hvsim fills them with a poison
  * pattern and checks it when they are withdrawn, so a root that keeps
@@ -47,17 +48,35 @@ void hvsim_pool_init(struct hvsim_pool *pool)
 	pool->used = 0;
 }
 
-static u64 hvsim_pool_free(const struct hvsim_pool *pool)
+u64 hvsim_pool_free(const struct hvsim_pool *pool)
 {
 	return pool->deposited - pool->used;
 }
 
-static bool hvsim_pool_take(struct hvsim_pool *pool, u64 pages)
+/* Consume @pages of a pool for a hypervisor object; false if short. */
+bool hvsim_pool_take(struct hvsim_pool *pool, u64 pages)
 {
 	if (hvsim_pool_free(pool) < pages)
 		return false;
 	pool->used += pages;
 	return true;
+}
+
+/* The object that used @pages is gone. */
+void hvsim_pool_give(struct hvsim_pool *pool, u64 pages)
+{
+	if (WARN_ON_ONCE(pool->used < pages))
+		pages = pool->used;
+	pool->used -= pages;
+}
+
+/* Is any page of [@pfn, @pfn + @count) in a hypervisor pool? */
+bool hvsim_pfn_range_deposited(u64 pfn, u64 count)
+{
+	unsigned long first = pfn;
+
+	lockdep_assert_held(&hvsim.lock);
+	return count && xa_find(&hvsim_deposited, &first, pfn + count - 1, XA_PRESENT);
 }
 
 struct hvsim_partition *hvsim_partition_get(u64 id)
@@ -149,6 +168,8 @@ static u16 hvsim_create_partition(struct hvsim_call *c)
 	pt->compat_version = in->compatibility_version;
 	pt->root_pages = HVSIM_COST_PARTITION;
 	hvsim_pool_init(&pt->pool);
+	hvsim_props_init(pt);
+	hvsim_gpa_init(pt);
 	list_add_tail(&pt->node, &hvsim.partitions);
 	hvsim.nr_partitions++;
 	out->partition_id = pt->id;
@@ -186,6 +207,9 @@ static u16 hvsim_finalize_partition(struct hvsim_call *c)
 	if (pt->state != HVSIM_PT_INITIALIZED)
 		return HV_STATUS_INVALID_PARTITION_STATE;
 	/* Every object of the partition is gone: its pool is free again. */
+	hvsim_gpa_destroy(pt);
+	hvsim_intercepts_free(pt);
+	pt->props.async_pending = false;
 	pt->pool.used = 0;
 	pt->state = HVSIM_PT_FINALIZED;
 	return HV_STATUS_SUCCESS;
@@ -196,6 +220,8 @@ static void hvsim_partition_free(struct hvsim_partition *pt)
 	list_del(&pt->node);
 	hvsim.nr_partitions--;
 	hvsim.root_pool.used -= pt->root_pages;
+	hvsim_gpa_destroy(pt);
+	hvsim_intercepts_free(pt);
 	xa_destroy(&pt->pool.pfns);
 	kfree(pt);
 }

@@ -27,6 +27,32 @@ void hvsim_counters_reset(void);
 u64 hvsim_nr_partitions(void);
 u64 hvsim_deposited_pages(u64 id);
 
+/*
+ * Guest memory of a child (hvsim_memory.c):
+ *  - hvsim_touch_gpa(): access @count guest pages from @gfn as the guest
+ *    would (read, or write when @write), marking them accessed (and dirty);
+ *    all-or-nothing: -ESRCH no such partition, -ENOENT a page is unmapped,
+ *    -EACCES the mapping does not allow the access, -EINVAL bad range;
+ *  - hvsim_mapped_pages(): 4 KiB (!@large) or 2 MiB (@large) mapping
+ *    entries of a partition;
+ *  - hvsim_gpa_lookup(): root PFN and HV_MAP_GPA_* flags of the 4 KiB guest
+ *    page @gfn (inside a 2 MiB mapping too); -ENOENT when unmapped.
+ */
+int hvsim_touch_gpa(u64 partition_id, u64 gfn, u64 count, bool write);
+u64 hvsim_mapped_pages(u64 partition_id, bool large);
+int hvsim_gpa_lookup(u64 partition_id, u64 gfn, u64 *pfn, u32 *flags);
+
+/* Pool pages a partition's GPA map uses as page tables. */
+u64 hvsim_gpa_pool_pages(u64 partition_id);
+
+/*
+ * Partition state as hvsim sees it: a property value (-ENOENT: no such
+ * partition or property is not stored), the installed intercept access mask
+ * for (@type, @param).
+ */
+int hvsim_get_property(u64 partition_id, u32 code, u64 *value);
+u32 hvsim_intercept_installed(u64 partition_id, u32 type, u64 param);
+
 /* Reps a rep call processes before returning early (0: all). */
 extern unsigned int hvsim_rep_slice;
 

@@ -7,6 +7,8 @@
 #define _HVSIM_X86_ENGINE_COMPAT_H
 
 #ifdef __KERNEL__
+#include <linux/array_size.h>
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #else
@@ -23,6 +25,10 @@ typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
+
+#define BIT(n)		(1UL << (n))
+#define BIT_ULL(n)	(1ULL << (n))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
 #endif /* _HVSIM_X86_ENGINE_COMPAT_H */

@@ -495,7 +495,8 @@ static int op_string(struct x86_ctx *c)
 		r = x86_vread(c, src, si, size, &a);
 		if (!r)
 			r = x86_vwrite(c, X86_ES, di, size, a);
-		use_si = use_di = true;
+		use_si = true;
+		use_di = true;
 		break;
 	case 0xa6:
 	case 0xa7:
@@ -504,7 +505,9 @@ static int op_string(struct x86_ctx *c)
 			r = x86_vread(c, X86_ES, di, size, &b);
 		if (!r)
 			alu(c, 7, a, b, size);
-		use_si = use_di = cmp = true;
+		use_si = true;
+		use_di = true;
+		cmp = true;
 		break;
 	case 0xaa:
 	case 0xab:
@@ -522,7 +525,8 @@ static int op_string(struct x86_ctx *c)
 		r = x86_vread(c, X86_ES, di, size, &b);
 		if (!r)
 			alu(c, 7, cpu->gpr[X86_RAX], b, size);
-		use_di = cmp = true;
+		use_di = true;
+		cmp = true;
 		break;
 	}
 	if (r)
@@ -657,7 +661,7 @@ static int op_mov_dr(struct x86_ctx *c, bool to_dr)
 	if (to_dr) {
 		u64 v = rget(c, c->rm, size);
 
-		if (size == 8 && (n >= 6) && (v >> 32))
+		if (size == 8 && n >= 6 && (v >> 32))
 			return x86_fault(c, X86_GP, 0);
 		*d = v;
 	} else {
@@ -1741,8 +1745,8 @@ static int exec(struct x86_ctx *c)
 		if (op != 0xe3) {
 			v = (v - 1) & x86_mask(c->adsize);
 			set_reg_sz(c, X86_RCX, c->adsize, v);
-			if (v && (op == 0xe2 ||
-				  flag(c, X86_FLAGS_ZF) == (op == 0xe1)))
+			a = op == 0xe1;		/* LOOPE: loop while ZF=1 */
+			if (v && (op == 0xe2 || flag(c, X86_FLAGS_ZF) == a))
 				return jump(c, cpu->rip + c->imm);
 			return XRC_OK;
 		}

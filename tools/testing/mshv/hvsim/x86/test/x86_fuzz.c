@@ -116,12 +116,13 @@ static void new_program(struct xt *t)
 static u64 run_some(struct xt *t, u64 budget)
 {
 	struct x86_exit *ex = &t->exit;
-	u64 before = t->cpu.retired;
+	u64 before = t->cpu.retired, done;
 	enum x86_exit_reason r;
 	u64 gpa;
 	u32 err;
 
 	r = x86_run(&t->cpu, &t->env, ex, budget);
+	done = t->cpu.retired - before;
 	x86_translate(&t->cpu, &t->env, t->cpu.rip, X86_ACCESS_EXECUTE,
 		      rnd() & 1, &gpa, &err);
 	x86_execution_state(&t->cpu);
@@ -157,7 +158,7 @@ static u64 run_some(struct xt *t, u64 budget)
 		new_program(t);
 		break;
 	}
-	return t->cpu.retired - before;
+	return done;
 }
 
 #ifdef LIBFUZZER
@@ -173,8 +174,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	setup(&t, data[0]);
 	n = size - 1 > 0x2000 ? 0x2000 : size - 1;
 	memcpy(t.mem + CODE, data + 1, n);
-	rng_state = 0x9e3779b97f4a7c15ULL ^ size;
-	x86_run(&t.cpu, &t.env, &t.exit, 20000);
+	rng_state = 0x9e3779b97f4a7c15ULL ^ size ^ ((u64)data[0] << 32);
+	for (n = 0; n < 4; n++)
+		run_some(&t, 5000);
 	return 0;
 }
 #else

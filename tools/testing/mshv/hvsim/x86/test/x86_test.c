@@ -500,7 +500,7 @@ static void t_undefined_opcodes(struct xt *t)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		xt_mode_real(t);
 		xt_load(t, CODE, ops[i], 3);
 		EQ(RUN(10), X86_EXIT_HLT);
@@ -1137,7 +1137,7 @@ const struct xt_case xt_cases[] = {
 	{ "irq/inject 64", t_inject64 },
 };
 
-const unsigned int xt_ncases = sizeof(xt_cases) / sizeof(xt_cases[0]);
+const unsigned int xt_ncases = ARRAY_SIZE(xt_cases);
 
 bool xt_run_case(struct xt *t, const struct xt_case *tc)
 {
