@@ -558,6 +558,7 @@ int mshv_hvcall_map_gpa_pages(u64 partition_id, u64 gfn, const u64 *pfns,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_map_gpa_pages);
 
 /**
  * mshv_hvcall_unmap_gpa_pages() - HVCALL_UNMAP_GPA_PAGES
@@ -595,6 +596,7 @@ int mshv_hvcall_unmap_gpa_pages(u64 partition_id, u64 gfn, u64 count, bool large
 	}
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_unmap_gpa_pages);
 
 /**
  * mshv_hvcall_get_gpa_access_states() - HVCALL_GET_GPA_PAGES_ACCESS_STATES
@@ -698,3 +700,4 @@ int mshv_hvcall_passthrough(u16 code, u16 reps, const void *in, u16 in_sz,
 	}
 	return -ENOMEM;
 }
+EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_passthrough);

@@ -245,6 +245,9 @@ static int __init hvsim_init(void)
 	ret = hvsim_synic_init();
 	if (ret)
 		goto err_free_pages;
+	ret = hvsim_devices_init();
+	if (ret)
+		goto err_synic;
 	hvsim_hypercall_init();
 	hvsim.next_id = 0x1000;
 	hvsim_pool_init(&hvsim.root_pool);
@@ -258,6 +261,8 @@ static int __init hvsim_init(void)
 		root ? "root" : "guest", hvsim_scheduler, hvsim_rep_slice);
 	return 0;
 
+err_synic:
+	hvsim_synic_exit();
 err_free_pages:
 	hvsim_free_pcpu_pages();
 	return ret;
@@ -266,6 +271,7 @@ err_free_pages:
 static void __exit hvsim_exit(void)
 {
 	debugfs_remove_recursive(hvsim_debugfs);
+	hvsim_devices_exit();
 	hvsim_partitions_destroy_all();
 	hvsim_clear_faults();
 	hvsim_synic_exit();

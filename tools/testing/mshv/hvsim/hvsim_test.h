@@ -42,6 +42,14 @@ int hvsim_touch_gpa(u64 partition_id, u64 gfn, u64 count, bool write);
 u64 hvsim_mapped_pages(u64 partition_id, bool large);
 int hvsim_gpa_lookup(u64 partition_id, u64 gfn, u64 *pfn, u32 *flags);
 
+/*
+ * /dev/hvsim_mmio maps this window of device memory: PFN
+ * HVSIM_MMIO_BASE_PFN + file page offset (physical address 1 TiB, far above
+ * any RAM the rig has), HVSIM_MMIO_PAGES pages (1 GiB).
+ */
+#define HVSIM_MMIO_BASE_PFN	0x10000000UL
+#define HVSIM_MMIO_PAGES	0x40000UL
+
 /* Pool pages a partition's GPA map uses as page tables. */
 u64 hvsim_gpa_pool_pages(u64 partition_id);
 

@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <linux/irqflags.h>
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
 
 #include "mshv_root.h"
 #include "../hvsim/hvsim_test.h"
@@ -373,6 +374,170 @@ static void mshv_test_withdraw_partial(struct kunit *test)
 	}
 }
 
+/* -------------------------------------- driver: map/unmap wrappers ---- */
+
+#define MAP_N	1200	/* three MAP_GPA_PAGES batches of 509 */
+
+struct map_ctx {
+	u64 id;
+	u64 pfns[MAP_N];
+	struct page *pages[MAP_N];
+};
+
+static void map_ctx_free(void *data)
+{
+	struct map_ctx *m = data;
+	unsigned int i;
+
+	for (i = 0; i < MAP_N; i++)
+		if (m->pages[i])
+			__free_page(m->pages[i]);
+	vfree(m);
+}
+
+static struct map_ctx *map_ctx_new(struct kunit *test)
+{
+	struct map_ctx *m = vzalloc(sizeof(*m));
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, map_ctx_free, m));
+	for (i = 0; i < MAP_N; i++) {
+		m->pages[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, m->pages[i]);
+		m->pfns[i] = page_to_pfn(m->pages[i]);
+	}
+	m->id = create_partition(test);
+	KUNIT_ASSERT_EQ(test, 0, mshv_hvcall_initialize_partition(m->id));
+	/*
+	 * Enough pool for the page tables of MAP_N pages, so that only the
+	 * injected faults make a MAP_GPA_PAGES call fail.
+	 */
+	KUNIT_ASSERT_EQ(test, 0, mshv_deposit_pages(m->id, 16, false));
+	return m;
+}
+
+static void map_ctx_done(struct kunit *test, struct map_ctx *m)
+{
+	KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_unmap_gpa_pages(m->id, 0x1000, MAP_N, false));
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(m->id, false), 0ULL);
+	KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_finalize_partition(m->id));
+	destroy_partition(test, m->id);
+}
+
+static void expect_mapped(struct kunit *test, struct map_ctx *m)
+{
+	static const unsigned int probe[] = { 0, 1, 508, 509, 510, 1017, 1018, MAP_N - 1 };
+	unsigned int i;
+	u64 pfn;
+	u32 flags;
+
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(m->id, false), (u64)MAP_N);
+	for (i = 0; i < ARRAY_SIZE(probe); i++) {
+		KUNIT_EXPECT_EQ(test, 0, hvsim_gpa_lookup(m->id, 0x1000 + probe[i],
+							  &pfn, &flags));
+		KUNIT_EXPECT_EQ_MSG(test, pfn, m->pfns[probe[i]], "gfn offset %u",
+				    probe[i]);
+	}
+}
+
+/* The pool runs dry at a rep of each batch: deposit and continue there. */
+static void mshv_test_map_needs_memory_everywhere(struct kunit *test)
+{
+	static const unsigned int at[] = { 0, 1, 300, 508 };
+	unsigned int batch, i;
+
+	hvsim_rep_slice = 0;
+	for (batch = 1; batch <= 3; batch++) {
+		for (i = 0; i < ARRAY_SIZE(at); i++) {
+			struct map_ctx *m;
+			u64 deposits;
+
+			/* The last batch is shorter (1200 = 509 + 509 + 182). */
+			if (at[i] >= min(509, MAP_N - (batch - 1) * 509))
+				continue;
+			m = map_ctx_new(test);
+			deposits = hvsim_calls(HVCALL_DEPOSIT_MEMORY);
+
+			KUNIT_ASSERT_EQ(test, 0,
+					hvsim_inject_fault(HVCALL_MAP_GPA_PAGES,
+							   HV_STATUS_INSUFFICIENT_MEMORY,
+							   batch, at[i], 1));
+			KUNIT_EXPECT_EQ(test, 0,
+					mshv_hvcall_map_gpa_pages(m->id, 0x1000, m->pfns,
+								  MAP_N, HV_MAP_GPA_READABLE));
+			/* The injected shortage was met with exactly one deposit. */
+			KUNIT_EXPECT_EQ(test, hvsim_calls(HVCALL_DEPOSIT_MEMORY),
+					deposits + 1);
+			expect_mapped(test, m);
+			map_ctx_done(test, m);
+			hvsim_clear_faults();
+		}
+	}
+}
+
+/* Early returns (time slice) at every position of the first batch. */
+static void mshv_test_map_partial_everywhere(struct kunit *test)
+{
+	struct map_ctx *m = map_ctx_new(test);
+	unsigned int k;
+
+	hvsim_rep_slice = 0;
+	for (k = 1; k < 509; k += 13) {
+		u64 calls = hvsim_calls(HVCALL_MAP_GPA_PAGES);
+
+		KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_MAP_GPA_PAGES,
+							    HV_STATUS_SUCCESS, 1, k, 1));
+		KUNIT_EXPECT_EQ(test, 0,
+				mshv_hvcall_map_gpa_pages(m->id, 0x1000, m->pfns, MAP_N,
+							  HV_MAP_GPA_READABLE));
+		/* Three batches, one of them resumed once. */
+		KUNIT_EXPECT_EQ(test, hvsim_calls(HVCALL_MAP_GPA_PAGES), calls + 4);
+		expect_mapped(test, m);
+		KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_unmap_gpa_pages(m->id, 0x1000,
+								     MAP_N, false));
+	}
+	map_ctx_done(test, m);
+}
+
+/* A hard failure in any batch is reported; the caller unmaps the range. */
+static void mshv_test_map_failure_each_batch(struct kunit *test)
+{
+	unsigned int batch;
+
+	hvsim_rep_slice = 0;
+	for (batch = 1; batch <= 3; batch++) {
+		struct map_ctx *m = map_ctx_new(test);
+
+		KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_MAP_GPA_PAGES,
+							    HV_STATUS_INVALID_PARAMETER,
+							    batch, 7, 1));
+		KUNIT_EXPECT_EQ(test, -EINVAL,
+				mshv_hvcall_map_gpa_pages(m->id, 0x1000, m->pfns, MAP_N,
+							  HV_MAP_GPA_READABLE));
+		KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(m->id, false),
+				(u64)(batch - 1) * 509 + 7);
+		map_ctx_done(test, m);
+		hvsim_clear_faults();
+	}
+}
+
+/* Unmap keeps going past a failing batch and reports the first error. */
+static void mshv_test_unmap_failure(struct kunit *test)
+{
+	struct map_ctx *m = map_ctx_new(test);
+
+	KUNIT_ASSERT_EQ(test, 0, mshv_hvcall_map_gpa_pages(m->id, 0x1000, m->pfns,
+							   MAP_N, HV_MAP_GPA_READABLE));
+	KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_UNMAP_GPA_PAGES,
+						    HV_STATUS_INVALID_PARAMETER, 1, 0, 1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, mshv_hvcall_unmap_gpa_pages(m->id, 0x1000,
+								    MAP_N, false));
+	/* Only the first batch (512) stayed mapped. */
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(m->id, false), 512ULL);
+	map_ctx_done(test, m);
+}
+
 static struct kunit_case hvsim_cases[] = {
 	KUNIT_CASE_PARAM(hvsim_test_control_word, ctrl_gen_params),
 	KUNIT_CASE(hvsim_test_fast_conventions),
@@ -397,6 +562,10 @@ static struct kunit_case mshv_hv_call_cases[] = {
 	KUNIT_CASE(mshv_test_needs_memory_everywhere),
 	KUNIT_CASE(mshv_test_needs_memory_forever),
 	KUNIT_CASE(mshv_test_withdraw_partial),
+	KUNIT_CASE(mshv_test_map_needs_memory_everywhere),
+	KUNIT_CASE(mshv_test_map_partial_everywhere),
+	KUNIT_CASE(mshv_test_map_failure_each_batch),
+	KUNIT_CASE(mshv_test_unmap_failure),
 	{}
 };
 

@@ -5,6 +5,16 @@
  */
 #include "x86_engine_priv.h"
 
+_Static_assert(sizeof(struct x86_ctx) <= sizeof(((struct x86_exit *)0)->scratch),
+	       "X86_SCRATCH_WORDS too small");
+
+#define EXIT_HDR_SIZE	offsetof(struct x86_exit, scratch)
+
+static struct x86_ctx *exit_ctx(struct x86_exit *exit)
+{
+	return (struct x86_ctx *)exit->scratch;
+}
+
 void x86_cpu_reset(struct x86_cpu *cpu)
 {
 	int i;
@@ -176,11 +186,11 @@ static int step(struct x86_ctx *c)
 enum x86_exit_reason x86_run(struct x86_cpu *cpu, const struct x86_env *env,
 			     struct x86_exit *exit, u64 budget)
 {
-	struct x86_ctx c;
+	struct x86_ctx *c = exit_ctx(exit);
 	u64 n;
 	int r;
 
-	memset(exit, 0, sizeof(*exit));
+	memset(exit, 0, EXIT_HDR_SIZE);
 	exit->rip = cpu->rip;
 	if (cpu->halted) {
 		exit->reason = X86_EXIT_HLT;
@@ -198,19 +208,19 @@ enum x86_exit_reason x86_run(struct x86_cpu *cpu, const struct x86_env *env,
 			exit->rip = cpu->rip;
 			break;
 		}
-		ctx_init(&c, cpu, env, exit);
-		r = step(&c);
+		ctx_init(c, cpu, env, exit);
+		r = step(c);
 		if (r == XRC_EXIT) {
-			fill_insn(&c);
+			fill_insn(c);
 			break;
 		}
 		cpu->retired++;
 		if (!env->read_tsc)
 			cpu->tsc++;
-		if (r == XRC_OK && c.halt) {
+		if (r == XRC_OK && c->halt) {
 			cpu->halted = true;
 			exit->reason = X86_EXIT_HLT;
-			fill_insn(&c);
+			fill_insn(c);
 			break;
 		}
 	}
@@ -227,22 +237,22 @@ static enum x86_exit_reason inject(struct x86_cpu *cpu,
 				   int kind, bool has_error, u32 error_code,
 				   struct x86_exit *exit)
 {
-	struct x86_ctx c;
+	struct x86_ctx *c = exit_ctx(exit);
 	int r;
 
-	memset(exit, 0, sizeof(*exit));
+	memset(exit, 0, EXIT_HDR_SIZE);
 	cpu->halted = false;
-	ctx_init(&c, cpu, env, exit);
-	c.vec = vector;
-	c.has_err = has_error;
-	c.err = error_code;
-	c.ev_kind = kind;
-	r = raise(&c, false);
+	ctx_init(c, cpu, env, exit);
+	c->vec = vector;
+	c->has_err = has_error;
+	c->err = error_code;
+	c->ev_kind = kind;
+	r = raise(c, false);
 	if (r == XRC_OK) {
 		cpu->interrupt_shadow = false;
 		return X86_EXIT_NONE;
 	}
-	fill_insn(&c);
+	fill_insn(c);
 	return exit->reason;
 }
 

@@ -263,6 +263,8 @@ enum x86_exit_reason {
 	X86_EXIT_CANCELLED,	/* &x86_env.cancel returned true */
 };
 
+#define X86_SCRATCH_WORDS	160
+
 /**
  * struct x86_exit - why x86_run() stopped, with the intercept payload
  * @reason: &enum x86_exit_reason
@@ -291,6 +293,10 @@ enum x86_exit_reason {
  *	@exception.error_code_valid, @exception.error_code,
  *	@exception.cr2 (#PF address, exception_parameter),
  *	@exception.software (INT3/INTO)
+ * @scratch: the engine's working storage for one call (state snapshot and
+ *	write buffer), kept here so that the engine's kernel stack frames stay
+ *	small; contents undefined.  The structure is about 1.4 KiB: keep it in
+ *	the VP object, not on the stack.
  */
 struct x86_exit {
 	enum x86_exit_reason reason;
@@ -334,6 +340,7 @@ struct x86_exit {
 			u64 cr2;
 		} exception;
 	};
+	u64 scratch[X86_SCRATCH_WORDS] __attribute__((aligned(16)));
 };
 
 /**

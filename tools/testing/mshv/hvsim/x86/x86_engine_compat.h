@@ -9,6 +9,7 @@
 #ifdef __KERNEL__
 #include <linux/array_size.h>
 #include <linux/bits.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #else

@@ -78,14 +78,13 @@ static int mem_set(struct x86_ctx *c, u64 k, int size, u64 v)
 			  size, v);
 }
 
+/* Like rset(), but size 1 is always the low byte (AL, SIL...). */
 static void set_reg_sz(struct x86_ctx *c, int r, int size, u64 v)
 {
-	struct x86_ctx tmp;
+	u64 *g = &c->cpu->gpr[r & 15];
 
 	if (size == 1) {
-		tmp.cpu = c->cpu;
-		tmp.rex = 1;
-		rset(&tmp, r, 1, v);
+		*g = (*g & ~0xffULL) | (v & 0xff);
 		return;
 	}
 	rset(c, r, size, v);
@@ -1364,7 +1363,8 @@ static int exec_0f(struct x86_ctx *c)
 		alu(c, 7, a, v, osz);
 		if (flag(c, X86_FLAGS_ZF))
 			return rm_set(c, osz, rget(c, c->reg, osz));
-		r = rm_set(c, osz, v);	/* hardware always writes */
+		/* a memory destination is always written back */
+		r = c->mem ? rm_set(c, osz, v) : 0;
 		if (!r)
 			rset(c, X86_RAX, osz, v);
 		return r;

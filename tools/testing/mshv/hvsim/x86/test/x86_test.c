@@ -675,8 +675,6 @@ static void t_cancel(struct xt *t)
 
 static void t_inject_real(struct xt *t)
 {
-	struct x86_exit ex;
-
 	xt_mode_real(t);
 	LOAD(sti_hlt);
 	EQ(x86_can_inject_interrupt(&t->cpu), 0);
@@ -685,7 +683,7 @@ static void t_inject_real(struct xt *t)
 	EQ(x86_can_inject_interrupt(&t->cpu), 0);
 	EQ(RUN(10), X86_EXIT_HLT);
 	EQ(x86_can_inject_interrupt(&t->cpu), 1);
-	EQ(x86_inject_interrupt(&t->cpu, &t->env, 0x20, &ex), X86_EXIT_NONE);
+	EQ(x86_inject_interrupt(&t->cpu, &t->env, 0x20, &t->exit), X86_EXIT_NONE);
 	EQ(t->cpu.halted, 0);
 	EQ(t->cpu.rip, HANDLER(0x20));
 	EQ(get(t, STACK - 6, 2), CODE + 2);	/* returns after the HLT */
@@ -1071,14 +1069,12 @@ static void t_ud_64(struct xt *t)
 
 static void t_inject64(struct xt *t)
 {
-	struct x86_exit ex;
-
 	xt_mode_lm64(t);
 	LOAD(spin);
 	t->cpu.rflags |= X86_FLAGS_IF;
 	EQ(RUN(5), X86_EXIT_BUDGET);
 	EQ(x86_can_inject_interrupt(&t->cpu), 1);
-	EQ(x86_inject_interrupt(&t->cpu, &t->env, 0x41, &ex), X86_EXIT_NONE);
+	EQ(x86_inject_interrupt(&t->cpu, &t->env, 0x41, &t->exit), X86_EXIT_NONE);
 	EQ(t->cpu.rip, HANDLER(0x41));
 	EQ(get(t, STACK - 40, 8), CODE);
 	EQ(get(t, STACK - 24, 8) & X86_FLAGS_IF, X86_FLAGS_IF);

@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include "x86_test.h"
 
+#ifdef __x86_64__
+void xt_oracle(struct xt *t, int iters, unsigned int *pass,
+	       unsigned int *fail);
+#endif
+
 int main(int argc, char **argv)
 {
 	static struct xt t;
@@ -27,6 +32,9 @@ int main(int argc, char **argv)
 			       xt_cases[i].name, t.msg, t.fails);
 		}
 	}
+#ifdef __x86_64__
+	xt_oracle(&t, 2000, &pass, &fail);
+#endif
 	printf("%u passed, %u failed\n", pass, fail);
 	free(t.mem);
 	return fail ? 1 : 0;
