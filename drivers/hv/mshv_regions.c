@@ -220,10 +220,11 @@ static int mshv_region_pin(struct mshv_mem_region *r)
 }
 
 /*
- * Issue MAP (or UNMAP) for every run of same-sized entries.  Runs are
- * copied without the flag bit into @buf (MSHV_MAP_BATCH_ENTRIES PFNs).
+ * Issue MAP for every run of same-sized entries.  Runs are copied without
+ * the flag bit into a buffer of exactly one MAP_GPA_PAGES batch, so each
+ * run costs one hypercall (plus deposits).
  */
-#define MSHV_MAP_BATCH_ENTRIES	(PAGE_SIZE / sizeof(u64))
+#define MSHV_MAP_BATCH_ENTRIES	HV_MAP_GPA_PAGES_MAX_REPS
 
 static int mshv_region_map_ram(u64 pt_id, struct mshv_mem_region *r)
 {
@@ -242,7 +243,8 @@ static int mshv_region_map_ram(u64 pt_id, struct mshv_mem_region *r)
 			buf[n] = MSHV_ENTRY_PFN(r->entries[i + n]);
 		ret = mshv_hvcall_map_gpa_pages(pt_id, gfn, buf, n,
 						r->hv_flags |
-						(large ? HV_MAP_GPA_LARGE_PAGE : 0));
+						(large ? HV_MAP_GPA_LARGE_PAGE : 0),
+						r->gfn.last + 1 - gfn);
 		gfn += (u64)n * (large ? MSHV_LARGE_PAGES : 1);
 		i += n;
 	}
@@ -264,7 +266,7 @@ static int mshv_region_map_mmio(u64 pt_id, struct mshv_mem_region *r)
 		for (i = 0; i < n; i++)
 			buf[i] = r->mmio_pfn + done + i;
 		ret = mshv_hvcall_map_gpa_pages(pt_id, r->gfn.start + done, buf, n,
-						r->hv_flags);
+						r->hv_flags, r->nr_pages - done);
 		done += n;
 	}
 	free_page((unsigned long)buf);

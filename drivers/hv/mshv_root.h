@@ -147,7 +147,7 @@ int mshv_hvcall_finalize_partition(u64 partition_id);
 int mshv_hvcall_delete_partition(u64 partition_id);
 int mshv_hvcall_get_scheduler_type(u32 *type);
 int mshv_hvcall_map_gpa_pages(u64 partition_id, u64 gfn, const u64 *pfns,
-			      u64 count, u32 flags);
+			      u64 count, u32 flags, u64 pages_left);
 int mshv_hvcall_unmap_gpa_pages(u64 partition_id, u64 gfn, u64 count, bool large);
 int mshv_hvcall_get_gpa_access_states(u64 partition_id, u64 gfn, u32 count,
 				      u64 flags, u8 *states);

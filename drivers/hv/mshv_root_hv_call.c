@@ -500,6 +500,19 @@ int mshv_hvcall_get_scheduler_type(u32 *type)
 	return mshv_hv_status_to_errno(status);
 }
 
+/*
+ * Pages to deposit when mapping runs out of memory with @pages 4 KiB pages
+ * still to map: the hypervisor's second-level tables need about one page
+ * per 512 mappings, so deposit for the rest of the request at once (at
+ * least the default, at most one deposit batch) instead of one small
+ * deposit per table page.
+ */
+static u32 mshv_map_deposit_pages(u64 pages)
+{
+	return clamp_t(u64, DIV_ROUND_UP(pages, 512) + 1,
+		       MSHV_DEPOSIT_DEFAULT_PAGES, MSHV_DEPOSIT_BATCH);
+}
+
 /**
  * mshv_hvcall_map_gpa_pages() - HVCALL_MAP_GPA_PAGES for a list of PFNs
  * @partition_id: the guest partition
@@ -508,6 +521,8 @@ int mshv_hvcall_get_scheduler_type(u32 *type)
  *	page with HV_MAP_GPA_LARGE_PAGE in @flags
  * @count: entries in @pfns
  * @flags: HV_MAP_GPA_* flags
+ * @pages_left: 4 KiB pages the caller's whole operation still maps,
+ *	including these (sizes deposits; at least what @pfns covers)
  *
  * Maps in batches of MSHV_MAP_BATCH.  When the partition's pool runs dry
  * the hypervisor stops with INSUFFICIENT_MEMORY after mapping some entries;
@@ -517,7 +532,7 @@ int mshv_hvcall_get_scheduler_type(u32 *type)
  * the whole range it asked for.
  */
 int mshv_hvcall_map_gpa_pages(u64 partition_id, u64 gfn, const u64 *pfns,
-			      u64 count, u32 flags)
+			      u64 count, u32 flags, u64 pages_left)
 {
 	u64 pages_per_entry = flags & HV_MAP_GPA_LARGE_PAGE ? PTRS_PER_PMD : 1;
 	struct hv_input_map_gpa_pages *input;
@@ -541,6 +556,7 @@ int mshv_hvcall_map_gpa_pages(u64 partition_id, u64 gfn, const u64 *pfns,
 		pfns += done;
 		count -= done;
 		gfn += done * pages_per_entry;
+		pages_left -= min(pages_left, done * pages_per_entry);
 		if (hv_result_success(status) && done == batch) {
 			attempt = 0;
 			continue;
@@ -551,7 +567,9 @@ int mshv_hvcall_map_gpa_pages(u64 partition_id, u64 gfn, const u64 *pfns,
 			attempt = 0;	/* progress: the deposit budget restarts */
 		if (++attempt > MSHV_DEPOSIT_RETRIES)
 			return -ENOMEM;
-		ret = mshv_deposit_for_status(status, partition_id, 0);
+		ret = mshv_deposit_for_status(status, partition_id,
+					      mshv_map_deposit_pages(max(pages_left,
+									 count * pages_per_entry)));
 		if (ret)
 			return ret;
 		cond_resched();

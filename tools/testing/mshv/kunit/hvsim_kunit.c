@@ -465,7 +465,7 @@ static void mshv_test_map_needs_memory_everywhere(struct kunit *test)
 							   batch, at[i], 1));
 			KUNIT_EXPECT_EQ(test, 0,
 					mshv_hvcall_map_gpa_pages(m->id, 0x1000, m->pfns,
-								  MAP_N, HV_MAP_GPA_READABLE));
+								  MAP_N, HV_MAP_GPA_READABLE, MAP_N));
 			/* The injected shortage was met with exactly one deposit. */
 			KUNIT_EXPECT_EQ(test, hvsim_calls(HVCALL_DEPOSIT_MEMORY),
 					deposits + 1);
@@ -490,7 +490,7 @@ static void mshv_test_map_partial_everywhere(struct kunit *test)
 							    HV_STATUS_SUCCESS, 1, k, 1));
 		KUNIT_EXPECT_EQ(test, 0,
 				mshv_hvcall_map_gpa_pages(m->id, 0x1000, m->pfns, MAP_N,
-							  HV_MAP_GPA_READABLE));
+							  HV_MAP_GPA_READABLE, MAP_N));
 		/* Three batches, one of them resumed once. */
 		KUNIT_EXPECT_EQ(test, hvsim_calls(HVCALL_MAP_GPA_PAGES), calls + 4);
 		expect_mapped(test, m);
@@ -514,7 +514,7 @@ static void mshv_test_map_failure_each_batch(struct kunit *test)
 							    batch, 7, 1));
 		KUNIT_EXPECT_EQ(test, -EINVAL,
 				mshv_hvcall_map_gpa_pages(m->id, 0x1000, m->pfns, MAP_N,
-							  HV_MAP_GPA_READABLE));
+							  HV_MAP_GPA_READABLE, MAP_N));
 		KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(m->id, false),
 				(u64)(batch - 1) * 509 + 7);
 		map_ctx_done(test, m);
@@ -528,7 +528,7 @@ static void mshv_test_unmap_failure(struct kunit *test)
 	struct map_ctx *m = map_ctx_new(test);
 
 	KUNIT_ASSERT_EQ(test, 0, mshv_hvcall_map_gpa_pages(m->id, 0x1000, m->pfns,
-							   MAP_N, HV_MAP_GPA_READABLE));
+							   MAP_N, HV_MAP_GPA_READABLE, MAP_N));
 	KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_UNMAP_GPA_PAGES,
 						    HV_STATUS_INVALID_PARAMETER, 1, 0, 1));
 	KUNIT_EXPECT_EQ(test, -EINVAL, mshv_hvcall_unmap_gpa_pages(m->id, 0x1000,

@@ -263,7 +263,7 @@ enum x86_exit_reason {
 	X86_EXIT_CANCELLED,	/* &x86_env.cancel returned true */
 };
 
-#define X86_SCRATCH_WORDS	160
+#define X86_SCRATCH_WORDS	320
 
 /**
  * struct x86_exit - why x86_run() stopped, with the intercept payload
@@ -295,7 +295,7 @@ enum x86_exit_reason {
  *	@exception.software (INT3/INTO)
  * @scratch: the engine's working storage for one call (state snapshot and
  *	write buffer), kept here so that the engine's kernel stack frames stay
- *	small; contents undefined.  The structure is about 1.4 KiB: keep it in
+ *	small; contents undefined.  The structure is about 2.6 KiB: keep it in
  *	the VP object, not on the stack.
  */
 struct x86_exit {

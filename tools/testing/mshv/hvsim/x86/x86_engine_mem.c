@@ -356,7 +356,7 @@ int x86_lin_write(struct x86_ctx *c, u64 la, const void *buf,
 		if (r)
 			return mem_exit(c, la, gpa, true, X86_ACCESS_WRITE, r);
 		if (c->nw == X86_WLOG_MAX)
-			x86_commit(c);	/* cannot happen with our instructions */
+			x86_commit(c);	/* not reached: see X86_WLOG_MAX */
 		c->w[c->nw].gpa = gpa;
 		c->w[c->nw].len = n;
 		memcpy(c->w[c->nw].data, p, n);

@@ -16,7 +16,7 @@ enum {
 };
 
 #define X86_MAX_INSN	15
-#define X86_WLOG_MAX	24
+#define X86_WLOG_MAX	72	/* ENTER 31: 33 pushes, each may span 2 pages */
 
 /* One buffered guest-physical write of the current instruction. */
 struct x86_wlog {

@@ -3,9 +3,10 @@
  * Differential test of the hvsim x86 engine against the host CPU (userspace
  * on x86-64 only): each instruction form below operates on RAX/RCX/RDX and
  * the flags only.  It is executed natively (inside a small generated
- * function) and by the engine in 64-bit mode, on random operands and random
- * input flags, and the registers and the architecturally defined flags are
- * compared.
+ * function) and by the engine in 64-bit mode - and, without REX, in 32-bit
+ * protected mode and in real mode with the operand-size prefix toggled - on
+ * random operands and random input flags, and the registers and the
+ * architecturally defined flags are compared.
  */
 #include <stdio.h>
 #include <string.h>
@@ -239,11 +240,43 @@ static u64 defined_mask(const struct form *f, u64 cnt)
 	}
 }
 
+/*
+ * The engine's copy of the instruction for @mode (0: 64-bit, 1: 32-bit
+ * protected, 2: real mode, where the operand-size prefix is toggled so the
+ * operation is the same).  Returns its length, 0 if not applicable.
+ */
+static int engine_bytes(const struct form *f, int mode, u8 *out)
+{
+	if (mode == 0) {
+		memcpy(out, f->bytes, f->len);
+		return f->len;
+	}
+	if ((f->bytes[0] & 0xf0) == 0x40)	/* REX */
+		return 0;
+	if (mode == 1) {
+		memcpy(out, f->bytes, f->len);
+		return f->len;
+	}
+	if (f->bytes[0] == 0x66) {
+		memcpy(out, f->bytes + 1, f->len - 1);
+		return f->len - 1;
+	}
+	out[0] = 0x66;
+	memcpy(out + 1, f->bytes, f->len);
+	return f->len + 1;
+}
+
 /* Returns the number of mismatches; prints the first one. */
-static int check_form(struct xt *t, const struct form *f, int iters)
+static int check_form(struct xt *t, const struct form *f, int iters,
+		      int mode)
 {
 	native_fn fn = build(f);
-	int i, bad = 0;
+	int i, bad = 0, len;
+	u8 code[8];
+
+	len = engine_bytes(f, mode, code);
+	if (!len)
+		return -1;
 
 	for (i = 0; i < iters; i++) {
 		u64 in[4], hw[4], fm, rm = ~0ULL;
@@ -272,9 +305,14 @@ static int check_form(struct xt *t, const struct form *f, int iters)
 		memcpy(hw, in, sizeof(hw));
 		fn(hw);
 
-		xt_mode_lm64(t);
-		xt_load(t, 0x1000, f->bytes, f->len);
-		t->mem[0x1000 + f->len] = 0xf4;
+		if (mode == 0)
+			xt_mode_lm64(t);
+		else if (mode == 1)
+			xt_mode_pm32(t);
+		else
+			xt_mode_real(t);
+		xt_load(t, 0x1000, code, len);
+		t->mem[0x1000 + len] = 0xf4;
 		c->gpr[X86_RAX] = in[0];
 		c->gpr[X86_RCX] = in[1];
 		c->gpr[X86_RDX] = in[2];
@@ -324,17 +362,25 @@ void xt_oracle(struct xt *t, int iters, unsigned int *pass,
 		printf("skip oracle: no executable memory\n");
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(forms); i++) {
-		int bad;
+	static const char * const modes[] = { "lm64", "pm32", "real" };
+	int m;
 
-		xt_init(t);
-		bad = check_form(t, &forms[i], iters);
-		printf("%s oracle/%s%s\n", bad ? "FAIL" : "ok  ", forms[i].name,
-		       bad ? " (mismatches)" : "");
-		if (bad)
-			(*fail)++;
-		else
-			(*pass)++;
+	for (m = 0; m < 3; m++) {
+		for (i = 0; i < ARRAY_SIZE(forms); i++) {
+			int bad;
+
+			xt_init(t);
+			bad = check_form(t, &forms[i], iters, m);
+			if (bad < 0)
+				continue;
+			printf("%s oracle/%s/%s%s\n", bad ? "FAIL" : "ok  ",
+			       modes[m], forms[i].name,
+			       bad ? " (mismatches)" : "");
+			if (bad)
+				(*fail)++;
+			else
+				(*pass)++;
+		}
 	}
 	munmap(jit, 4096);
 }

@@ -1081,6 +1081,291 @@ static void t_inject64(struct xt *t)
 	EQ(FL(IF), 0);
 }
 
+/* ---- more instruction families ---- */
+
+static void t_far_call_ret(struct xt *t)
+{
+	xt_mode_pm32(t);
+	LOAD(farcall32);
+	xt_load(t, 0x1100, code_farret32, sizeof(code_farret32));
+	RUN_TO_END(farcall32);
+	EQ(R(RAX), 5);
+	EQ(R(RBX), 7);
+	EQ(R(RSP), STACK);
+	EQ(get(t, STACK - 4, 4), 0x08);
+	EQ(get(t, STACK - 8, 4), CODE + 7);
+}
+
+static void t_pusha(struct xt *t)
+{
+	xt_mode_real(t);
+	LOAD(pusha16);
+	RUN_TO_END(pusha16);
+	EQ(R(RAX) & 0xffff, 1);
+	EQ(R(RCX) & 0xffff, 2);
+	EQ(R(RDI) & 0xffff, 8);
+	EQ(R(RSP), STACK);
+	EQ(get(t, STACK - 10, 2), STACK);
+	EQ(get(t, STACK - 16, 2), 8);
+}
+
+static void t_enter_leave(struct xt *t)
+{
+	xt_mode_pm32(t);
+	LOAD(enterleave);
+	RUN_TO_END(enterleave);
+	EQ(R(RAX), STACK - 4);
+	EQ(R(RBX), STACK - 4 - 0x20);
+	EQ(R(RBP), 0x1234);
+	EQ(R(RSP), STACK);
+}
+
+static void t_lgdt_sgdt(struct xt *t)
+{
+	xt_mode_pm32(t);
+	LOAD(lgdt_sgdt);
+	put(t, 0x8000, 0x37, 2);
+	put(t, 0x8002, 0x12345678, 4);
+	RUN_TO_END(lgdt_sgdt);
+	EQ(t->cpu.gdtr.limit, 0x37);
+	EQ(t->cpu.gdtr.base, 0x12345678);
+	EQ(get(t, 0x8010, 2), 0x37);
+	EQ(get(t, 0x8012, 4), 0x12345678);
+	EQ(get(t, 0x8020, 2), 0x7ff);
+	EQ(get(t, 0x8022, 4), IDT);
+}
+
+static void t_xlat_moffs(struct xt *t)
+{
+	xt_mode_real(t);
+	LOAD(xlat_moffs);
+	put(t, 0x8002, 0x2211, 2);
+	RUN_TO_END(xlat_moffs);
+	EQ(t->mem[0x9000], 0x22);
+	EQ(R(RAX) & 0xffff, 0x2211);
+}
+
+static void t_addr16(struct xt *t)
+{
+	xt_mode_real(t);
+	LOAD(addr16);
+	put(t, 0x18006, 0xaaaa, 2);
+	put(t, 0x8004, 0xbbbb, 2);
+	put(t, 0x18004, 0xcccc, 2);
+	RUN_TO_END(addr16);
+	EQ(R(RAX) & 0xffff, 0xaaaa);
+	EQ(R(RCX) & 0xffff, 0xbbbb);
+	EQ(R(RDX) & 0xffff, 0xcccc);
+	EQ(t->cpu.seg[X86_SS].base, 0x10000);
+}
+
+static void t_movs_df(struct xt *t)
+{
+	xt_mode_pm32(t);
+	LOAD(movs_df);
+	memcpy(t->mem + 0x7fff, "zabcd", 5);
+	RUN_TO_END(movs_df);
+	EQ(memcmp(t->mem + 0x9000, "abcd", 4), 0);
+	EQ(t->mem[0x8fff], 0);
+	EQ(R(RDI), 0x8fff);
+	EQ(R(RSI), 0x7ffe);
+	EQ(R(RAX) & 0xff, 'z');
+	EQ(FL(DF), 1);
+}
+
+static void t_lock_mem(struct xt *t)
+{
+	xt_mode_lm64(t);
+	LOAD(lock_mem);
+	put(t, 0x8000, 10, 4);
+	put(t, 0x8010, 0, 8);
+	RUN_TO_END(lock_mem);
+	EQ(get(t, 0x8000, 4), 16);
+	EQ(R(RAX), 100);
+	EQ(R(RDX), 15);
+	EQ(get(t, 0x8010, 8), 1ULL << 36);
+	EQ(FL(CF), 0);
+}
+
+static void t_fs_msr(struct xt *t)
+{
+	xt_mode_lm64(t);
+	LOAD(fs_msr);
+	put(t, 0x8010, 0x4242, 8);
+	t->cpu.kernel_gs_base = 0x777;
+	RUN_TO_END(fs_msr);
+	EQ(t->cpu.seg[X86_FS].base, 0x8000);
+	EQ(t->cpu.seg[X86_GS].base, 0x777);
+	EQ(t->cpu.kernel_gs_base, 0);
+	EQ(R(RAX), 0x8000);
+	EQ(R(RDX), 0);
+}
+
+static void t_compat(struct xt *t)
+{
+	xt_mode_lm64(t);
+	LOAD(compat32);
+	t->cpu.seg[X86_CS] = (struct x86_segment){ 0, 0xffffffff, 0x08,
+						   0xc09b };
+	RUN_TO_END(compat32);
+	EQ(R(RAX), 0);
+	EQ(FL(ZF), 1);
+	EQ(R(RBX), 0x12345678);
+	EQ(R(RSP), STACK);
+	EQ(get(t, STACK - 4, 4), 0x12345678);
+}
+
+static void t_long_insn(struct xt *t)
+{
+	u8 code[17];
+
+	memset(code, 0x66, sizeof(code));
+	code[14] = 0x90;
+	code[15] = 0xf4;
+	xt_mode_real(t);
+	xt_load(t, CODE, code, 16);
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(t->exit.rip, CODE + 15);
+	code[14] = 0x66;
+	code[15] = 0x90;
+	code[16] = 0xf4;
+	xt_mode_real(t);
+	xt_load(t, CODE, code, 17);
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+}
+
+static void t_cpl3_priv(struct xt *t)
+{
+	static const u8 in[] = { 0xe4, 0x60, 0xf4 };
+	struct x86_cpu *c = &t->cpu;
+
+	xt_mode_pm32(t);
+	LOAD(cpl3);
+	seg(&c->seg[X86_CS], 0x33, 0, 0xffffffff, 0xc0fb);
+	seg(&c->seg[X86_SS], 0x3b, 0, 0xffffffff, 0xc0f3);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	/* with IOPL 3, CLI works (and HLT is still privileged) */
+	xt_mode_pm32(t);
+	seg(&c->seg[X86_CS], 0x33, 0, 0xffffffff, 0xc0fb);
+	seg(&c->seg[X86_SS], 0x3b, 0, 0xffffffff, 0xc0f3);
+	c->rflags |= X86_FLAGS_IOPL | X86_FLAGS_IF;
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(FL(IF), 0);
+	EQ(get(t, 0xe000 - 20, 4), CODE + 1);
+	/* IN at CPL 3 with IOPL 0 */
+	xt_mode_pm32(t);
+	xt_load(t, CODE, in, sizeof(in));
+	seg(&c->seg[X86_CS], 0x33, 0, 0xffffffff, 0xc0fb);
+	seg(&c->seg[X86_SS], 0x3b, 0, 0xffffffff, 0xc0f3);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+}
+
+static void t_sreg_load(struct xt *t)
+{
+	xt_mode_pm32(t);
+	LOAD(sreg_bad);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	EQ(get(t, STACK - 16, 4), 0x60);
+	/* not-present data segment: #NP(selector) */
+	xt_mode_pm32(t);
+	EQ(code_sreg_bad[2], 0x60);
+	xt_load(t, CODE, code_sreg_bad, sizeof(code_sreg_bad));
+	t->mem[CODE + 2] = 0x38;
+	put(t, GDT + 0x38 + 5, 0x73, 1);	/* DPL 3, P = 0 */
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_NP));
+	EQ(get(t, STACK - 16, 4), 0x38);
+	/* a code segment into SS: #GP */
+	xt_mode_pm32(t);
+	xt_load(t, CODE, code_sreg_bad, sizeof(code_sreg_bad));
+	t->mem[CODE + 2] = 0x08;
+	t->mem[CODE + 5] = 0xd0;		/* mov ss, ax */
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	EQ(get(t, STACK - 16, 4), 0x08);
+}
+
+static void t_push64(struct xt *t)
+{
+	xt_mode_lm64(t);
+	LOAD(push64);
+	RUN_TO_END(push64);
+	EQ(R(RAX) & 0xffff, 5);
+	EQ(R(RBX), ~0ULL);
+	EQ(R(RSP), STACK);
+}
+
+static void t_cr0_gp(struct xt *t)
+{
+	xt_mode_lm64(t);
+	LOAD(cr0_gp);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	EQ(!!(t->cpu.cr0 & X86_CR0_PG), 1);
+}
+
+static void t_iret_ring3(struct xt *t)
+{
+	/* IRETD to ring 3 pops SS:ESP and nulls DS/ES with DPL 0 */
+	static const u8 code[] = { 0xcf };
+	struct x86_cpu *c = &t->cpu;
+
+	xt_mode_pm32(t);
+	xt_load(t, CODE, code, sizeof(code));
+	put(t, STACK - 20, 0x2000, 4);		/* EIP */
+	put(t, STACK - 16, 0x33, 4);		/* CS */
+	put(t, STACK - 12, 0x202, 4);		/* EFLAGS */
+	put(t, STACK - 8, 0x7000, 4);		/* ESP */
+	put(t, STACK - 4, 0x3b, 4);		/* SS */
+	t->mem[0x2000] = 0x90;
+	R(RSP) = STACK - 20;
+	EQ(RUN(2), X86_EXIT_BUDGET);
+	EQ(c->rip, 0x2001);
+	EQ(c->seg[X86_CS].selector, 0x33);
+	EQ(c->seg[X86_SS].selector, 0x3b);
+	EQ(R(RSP), 0x7000);
+	EQ(c->seg[X86_DS].selector, 0);
+	EQ(FL(IF), 1);
+	EQ(x86_execution_state(c) & 3, 3);
+}
+
+static void t_fetch_page_cross(struct xt *t)
+{
+	/* MOV EAX, imm32 split across a page boundary into unmapped GPA */
+	xt_mode_pm32(t);
+	t->cpu.rip = MMIO - 2;
+	t->mem[MMIO - 2] = 0x90;
+	t->mem[MMIO - 1] = 0xb8;
+	EQ(RUN(10), X86_EXIT_MEMORY);
+	EQ(t->exit.rip, MMIO - 1);
+	EQ(t->exit.access, X86_ACCESS_EXECUTE);
+	EQ(t->exit.mem.gpa, MMIO);
+	EQ(t->exit.insn_count, 1);
+	EQ(t->exit.insn_bytes[0], 0xb8);
+	EQ(t->exit.insn_len, 0);
+	EQ(t->cpu.retired, 1);
+}
+
+static void t_pae32(struct xt *t)
+{
+	/* 32-bit PAE paging: PDPT at 0x16000 -> PD 0x12000 (2 MiB + PT) */
+	xt_mode_pm32(t);
+	LOAD(pf32);
+	put(t, 0x16000, 0x12000 | 1, 8);
+	put(t, 0x21000, 0xbeef, 4);
+	put(t, PT + 0x20 * 8, 0x21000 | 3, 8);
+	t->cpu.cr4 |= X86_CR4_PAE;
+	t->cpu.cr3 = 0x16000;
+	t->cpu.cr0 |= X86_CR0_PG;
+	RUN_TO_END(pf32);
+	EQ(R(RAX), 0xbeef);
+	EQ(!!(t->cpu.efer & X86_EFER_LMA), 0);
+}
+
 const struct xt_case xt_cases[] = {
 	{ "real/add16 flags", t_add16 },
 	{ "real/sub8 flags", t_sub8 },
@@ -1131,6 +1416,24 @@ const struct xt_case xt_cases[] = {
 	{ "lm64/gpa permissions", t_gpa_permissions },
 	{ "lm64/#UD invalid in 64-bit", t_ud_64 },
 	{ "irq/inject 64", t_inject64 },
+	{ "pm32/far call, far ret", t_far_call_ret },
+	{ "real/pusha popa", t_pusha },
+	{ "pm32/enter leave", t_enter_leave },
+	{ "pm32/lgdt sgdt sidt", t_lgdt_sgdt },
+	{ "real/xlat moffs", t_xlat_moffs },
+	{ "real/16-bit addressing, SS default", t_addr16 },
+	{ "pm32/rep movs std, rep count 0, lods", t_movs_df },
+	{ "lm64/lock add cmpxchg xadd, bts mem", t_lock_mem },
+	{ "lm64/wrmsr fs_base, swapgs", t_fs_msr },
+	{ "lm64/compatibility mode", t_compat },
+	{ "real/15-byte limit", t_long_insn },
+	{ "pm32/cpl3 cli in hlt", t_cpl3_priv },
+	{ "pm32/segment load #GP #NP", t_sreg_load },
+	{ "lm64/push imm sizes", t_push64 },
+	{ "lm64/clear PG in 64-bit #GP", t_cr0_gp },
+	{ "pm32/iret to ring 3", t_iret_ring3 },
+	{ "exit/fetch across page into mmio", t_fetch_page_cross },
+	{ "pm32/PAE paging", t_pae32 },
 };
 
 const unsigned int xt_ncases = ARRAY_SIZE(xt_cases);

@@ -2,9 +2,12 @@
 /*
  * Userspace runner of the hvsim x86 engine tests: one line per case and a
  * final "N passed, N failed"; exit status 1 if any case failed.
+ *
+ *   x86_test [-o ITERATIONS]	(host-CPU oracle iterations per form)
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "x86_test.h"
 
 #ifdef __x86_64__
@@ -16,9 +19,10 @@ int main(int argc, char **argv)
 {
 	static struct xt t;
 	unsigned int i, pass = 0, fail = 0;
+	int iters = 2000;
 
-	(void)argc;
-	(void)argv;
+	if (argc == 3 && !strcmp(argv[1], "-o"))
+		iters = atoi(argv[2]);
 	t.mem = calloc(1, XT_MEM_SIZE);
 	if (!t.mem)
 		return 2;
@@ -33,7 +37,7 @@ int main(int argc, char **argv)
 		}
 	}
 #ifdef __x86_64__
-	xt_oracle(&t, 2000, &pass, &fail);
+	xt_oracle(&t, iters, &pass, &fail);
 #endif
 	printf("%u passed, %u failed\n", pass, fail);
 	free(t.mem);
