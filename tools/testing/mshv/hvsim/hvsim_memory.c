@@ -931,8 +931,9 @@ DEFINE_SHOW_ATTRIBUTE(hvsim_gpa_map);
 static ssize_t hvsim_touch_write(struct file *f, const char __user *ubuf,
 				 size_t len, loff_t *ppos)
 {
-	u64 id = 0, gfn = 0, count = 0, write = 0;
-	unsigned int seen = 0;
+	static const char * const keys[] = { "partition", "gfn", "count", "write" };
+	u64 v[ARRAY_SIZE(keys)] = {};
+	unsigned int seen = 0, k;
 	char buf[160], *p, *tok;
 	int ret;
 
@@ -951,22 +952,20 @@ static ssize_t hvsim_touch_write(struct file *f, const char __user *ubuf,
 		if (!val)
 			return -EINVAL;
 		*val++ = '\0';
-		if (!strcmp(tok, "partition"))
-			ret = kstrtou64(val, 0, &id), seen |= 1;
-		else if (!strcmp(tok, "gfn"))
-			ret = kstrtou64(val, 0, &gfn), seen |= 2;
-		else if (!strcmp(tok, "count"))
-			ret = kstrtou64(val, 0, &count), seen |= 4;
-		else if (!strcmp(tok, "write"))
-			ret = kstrtou64(val, 0, &write);
-		else
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (!strcmp(tok, keys[k]))
+				break;
+		if (k == ARRAY_SIZE(keys))
 			return -EINVAL;
+		ret = kstrtou64(val, 0, &v[k]);
 		if (ret)
 			return ret;
+		seen |= BIT(k);
 	}
-	if (seen != 7 || write > 1)
+	/* partition, gfn and count are required; write is 0 or 1. */
+	if ((seen & 7) != 7 || v[3] > 1)
 		return -EINVAL;
-	ret = hvsim_touch_gpa(id, gfn, count, write);
+	ret = hvsim_touch_gpa(v[0], v[1], v[2], v[3]);
 	return ret ?: len;
 }
 

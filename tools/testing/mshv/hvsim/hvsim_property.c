@@ -284,11 +284,11 @@ static void set_time_freeze(struct hvsim_partition *pt, u64 v)
 
 	if (v == p->time_freeze)
 		return;
-	if (v) {
+	/* Freezing latches the clock; thawing restarts it from there. */
+	if (v)
 		p->reference_time = reference_time(pt);
-	} else {
+	else
 		p->ref_stamp_ns = ktime_get_ns();
-	}
 	p->time_freeze = v;
 }
 

@@ -370,11 +370,11 @@ static void model_test_reference_time(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, set_prop(id, HV_PARTITION_PROPERTY_TIME_FREEZE, 1), 0);
 	KUNIT_ASSERT_EQ(test, set_prop(id, HV_PARTITION_PROPERTY_REFERENCE_TIME, 5000), 0);
-	udelay(50);
+	usleep_range(50, 100);
 	KUNIT_EXPECT_EQ(test, get_prop(id, HV_PARTITION_PROPERTY_REFERENCE_TIME, &t1), 0);
 	KUNIT_EXPECT_EQ(test, t1, 5000ULL);
 	KUNIT_ASSERT_EQ(test, set_prop(id, HV_PARTITION_PROPERTY_TIME_FREEZE, 0), 0);
-	udelay(50);
+	usleep_range(50, 100);
 	KUNIT_EXPECT_EQ(test, get_prop(id, HV_PARTITION_PROPERTY_REFERENCE_TIME, &t2), 0);
 	KUNIT_EXPECT_GT(test, t2, t1);
 }
@@ -703,6 +703,57 @@ static void model_test_large_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvsim_gpa_pool_pages(id), 0ULL);
 }
 
+/*
+ * 8 GiB of guest space (2M guest pages), mapped with 4 KiB and with 2 MiB
+ * entries, every entry backed by the same root memory (the hypervisor
+ * allows that): pool cost and bookkeeping stay bounded.
+ */
+static void model_test_8gib(struct kunit *test)
+{
+	const u64 gfns = 8ULL << (30 - 12), slots = gfns / 512;
+	u64 id = pt_initialized(test, 0), big = test_large_page(test);
+	u64 *pfns = kunit_kmalloc_array(test, HV_MAP_GPA_PAGES_MAX_REPS, sizeof(u64),
+					GFP_KERNEL);
+	u64 gfn, status, t0, t4k, t2m;
+	unsigned int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, pfns);
+	for (i = 0; i < HV_MAP_GPA_PAGES_MAX_REPS; i++)
+		pfns[i] = big + i % 512;
+	/* A table per 2 MiB and a directory per 1 GiB. */
+	KUNIT_ASSERT_EQ(test, deposit(id, slots + 8), 0);
+	t0 = ktime_get_ns();
+	for (gfn = 0; gfn < gfns; gfn += n) {
+		n = min_t(u64, HV_MAP_GPA_PAGES_MAX_REPS, gfns - gfn);
+		status = map(id, BASE_GFN + gfn, 3, pfns, n);
+		KUNIT_ASSERT_EQ(test, hv_result(status), 0);
+	}
+	t4k = ktime_get_ns() - t0;
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, false), gfns);
+	KUNIT_EXPECT_EQ(test, hvsim_gpa_pool_pages(id), slots + 8);
+	/* 2 MiB entries over the same range replace the tables. */
+	t0 = ktime_get_ns();
+	for (gfn = 0; gfn < slots; gfn += n) {
+		n = min_t(u64, HV_MAP_GPA_PAGES_MAX_REPS, slots - gfn);
+		for (i = 0; i < n; i++)
+			pfns[i] = big;
+		status = map(id, BASE_GFN + gfn * 512, 3 | HV_MAP_GPA_LARGE_PAGE, pfns, n);
+		KUNIT_ASSERT_EQ(test, hv_result(status), 0);
+	}
+	t2m = ktime_get_ns() - t0;
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, false), 0ULL);
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, true), slots);
+	KUNIT_EXPECT_EQ(test, hvsim_gpa_pool_pages(id), 8ULL);
+	kunit_info(test, "8 GiB: 4 KiB map %llu ms, 2 MiB remap %llu ms\n",
+		   t4k / 1000000, t2m / 1000000);
+	for (gfn = 0; gfn < slots; gfn += 4095)
+		KUNIT_ASSERT_EQ(test, hv_result(unmap(id, BASE_GFN + gfn * 512,
+						      HV_UNMAP_GPA_LARGE_PAGE,
+						      min_t(u64, 4095, slots - gfn))), 0);
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, true), 0ULL);
+	KUNIT_EXPECT_EQ(test, hvsim_gpa_pool_pages(id), 0ULL);
+}
+
 /* ------------------------------------------------ accessed / dirty ---- */
 
 static u16 states(u64 id, u64 gfn, u64 flags, u8 *out, unsigned int n)
@@ -865,6 +916,7 @@ static struct kunit_case hvsim_model_cases[] = {
 	KUNIT_CASE(model_test_map_deposited_page),
 	KUNIT_CASE(model_test_pool_consumption),
 	KUNIT_CASE(model_test_large_pages),
+	KUNIT_CASE_SLOW(model_test_8gib),
 	KUNIT_CASE(model_test_access_states),
 	KUNIT_CASE(model_test_access_states_large),
 	KUNIT_CASE(model_test_touch),

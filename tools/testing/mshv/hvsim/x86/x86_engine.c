@@ -5,8 +5,8 @@
  */
 #include "x86_engine_priv.h"
 
-_Static_assert(sizeof(struct x86_ctx) <= sizeof(((struct x86_exit *)0)->scratch),
-	       "X86_SCRATCH_WORDS too small");
+static_assert(sizeof(struct x86_ctx) <=
+	      sizeof(((struct x86_exit *)0)->scratch));
 
 #define EXIT_HDR_SIZE	offsetof(struct x86_exit, scratch)
 

@@ -9,10 +9,12 @@
 #ifdef __KERNEL__
 #include <linux/array_size.h>
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #else
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +32,9 @@ typedef int64_t s64;
 #define BIT(n)		(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#ifndef __aligned
+#define __aligned(x)	__attribute__((aligned(x)))
+#endif
 #endif
 
 #endif /* _HVSIM_X86_ENGINE_COMPAT_H */

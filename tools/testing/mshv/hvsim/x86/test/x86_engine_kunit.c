@@ -45,6 +45,7 @@ static struct kunit_suite x86_engine_suite = {
 	.name = "hvsim_x86_engine",
 	.test_cases = x86_engine_cases,
 };
+
 kunit_test_suite(x86_engine_suite);
 
 MODULE_DESCRIPTION("hvsim x86 engine tests");

@@ -330,21 +330,24 @@ static int check_form(struct xt *t, const struct form *f, int iters,
 		if (((c->rflags ^ hw[3]) & fm) ||
 		    ((c->gpr[X86_RAX] ^ hw[0]) & rm) ||
 		    c->gpr[X86_RCX] != hw[1] || c->gpr[X86_RDX] != hw[2]) {
-			if (!bad++)
-				printf("  %s: in rax=%llx rcx=%llx rdx=%llx fl=%llx: engine rax=%llx rcx=%llx rdx=%llx fl=%llx, cpu rax=%llx rcx=%llx rdx=%llx fl=%llx (mask %llx)\n",
+			if (!bad++) {
+				printf("  %s: in %llx %llx %llx fl %llx\n",
 				       f->name, (unsigned long long)in[0],
 				       (unsigned long long)in[1],
 				       (unsigned long long)in[2],
-				       (unsigned long long)in[3],
+				       (unsigned long long)in[3]);
+				printf("  engine %llx %llx %llx fl %llx\n",
 				       (unsigned long long)c->gpr[X86_RAX],
 				       (unsigned long long)c->gpr[X86_RCX],
 				       (unsigned long long)c->gpr[X86_RDX],
-				       (unsigned long long)c->rflags,
+				       (unsigned long long)c->rflags);
+				printf("  cpu    %llx %llx %llx fl %llx mask %llx\n",
 				       (unsigned long long)hw[0],
 				       (unsigned long long)hw[1],
 				       (unsigned long long)hw[2],
 				       (unsigned long long)hw[3],
 				       (unsigned long long)fm);
+			}
 		}
 	}
 	return bad;

@@ -155,6 +155,7 @@ void xt_init(struct xt *t)
 	put(t, GDT + 0x30, 0x00cffb000000ffffULL, 8);	/* code32 ring 3 */
 	put(t, GDT + 0x38, 0x00cff3000000ffffULL, 8);	/* data32 ring 3 */
 	put(t, GDT + 0x40, 0x0000890006000067ULL, 8);	/* TSS at 0x600 */
+	put(t, GDT + 0x50, 0x00affb000000ffffULL, 8);	/* code64 ring 3 */
 	/* LGDT image used by the mode-switch code */
 	put(t, 0x1f00, 0x4f, 2);
 	put(t, 0x1f02, GDT, 4);
@@ -251,6 +252,7 @@ void xt_mode_lm64(struct xt *t)
 
 	xt_mode_pm32(t);
 	seg(&c->seg[X86_CS], 0x18, 0, 0xffffffff, 0xa09b);
+	c->gdtr.limit = 0x57;
 	c->cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_PG | X86_CR0_WP;
 	c->cr4 = X86_CR4_PAE;
 	c->cr3 = PML4;
@@ -1366,6 +1368,127 @@ static void t_pae32(struct xt *t)
 	EQ(!!(t->cpu.efer & X86_EFER_LMA), 0);
 }
 
+static void t_lm_ring3_int_iretq(struct xt *t)
+{
+	static const u8 code[] = { 0xcd, 0x30, 0xf4 };
+	struct x86_cpu *c = &t->cpu;
+
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	put(t, IDT + 0x30 * 16 + 5, 0xee, 1);	/* DPL 3 */
+	seg(&c->seg[X86_CS], 0x53, 0, 0xffffffff, 0xa0fb);
+	seg(&c->seg[X86_SS], 0x3b, 0, 0xffffffff, 0xc0f3);
+	c->rflags |= X86_FLAGS_IF;
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(0x30));
+	EQ(c->seg[X86_CS].selector, 0x18);
+	EQ(c->seg[X86_SS].selector, 0);
+	EQ(R(RSP), 0xe000 - 40);
+	EQ(get(t, 0xe000 - 8, 8), 0x3b);
+	EQ(get(t, 0xe000 - 16, 8), STACK);
+	EQ(get(t, 0xe000 - 32, 8), 0x53);
+	EQ(get(t, 0xe000 - 40, 8), CODE + 2);
+	EQ(FL(IF), 0);
+	/* IRETQ back to ring 3 */
+	put(t, HANDLER(0x30), 0xcf48, 2);
+	c->rip = HANDLER(0x30);
+	c->halted = false;
+	EQ(RUN(1), X86_EXIT_BUDGET);
+	EQ(c->rip, CODE + 2);
+	EQ(c->seg[X86_CS].selector, 0x53);
+	EQ(c->seg[X86_SS].selector, 0x3b);
+	EQ(R(RSP), STACK);
+	EQ(FL(IF), 1);
+	EQ(x86_execution_state(c) & 3, 3);
+	/* HLT at CPL 3: #GP */
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+}
+
+static void t_lm_ist(struct xt *t)
+{
+	static const u8 code[] = { 0xcd, 0x31, 0xf4 };
+
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	put(t, IDT + 0x31 * 16 + 4, 1, 1);	/* IST 1 */
+	put(t, TSS + 0x24, 0xd008, 8);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(0x31));
+	EQ(R(RSP), 0xd000 - 40);		/* aligned down to 16 */
+	EQ(get(t, 0xd000 - 16, 8), STACK);
+}
+
+static void t_ltr_str(struct xt *t)
+{
+	static const u8 code[] = {
+		0x66, 0xb8, 0x40, 0x00,		/* mov ax, 0x40 */
+		0x0f, 0x00, 0xd8,		/* ltr ax */
+		0x0f, 0x00, 0xcb,		/* str ebx */
+		0xf4,
+	};
+
+	xt_mode_pm32(t);
+	xt_load(t, CODE, code, sizeof(code));
+	t->cpu.tr.selector = 0;
+	t->cpu.tr.base = 0;
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, CODE + 10);
+	EQ(t->cpu.tr.base, TSS);
+	EQ(t->cpu.tr.limit, 0x67);
+	EQ(t->cpu.tr.attributes & 0xf, 0xb);
+	EQ(R(RBX), 0x40);
+}
+
+static void t_far_jmp_mem64(struct xt *t)
+{
+	/* jmp far qword [0x8000] (REX.W FF /5): m16:64 to a 32-bit segment */
+	static const u8 code[] = {
+		0x48, 0xff, 0x2c, 0x25, 0x00, 0x80, 0x00, 0x00,
+	};
+
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	put(t, 0x8000, 0x2000, 8);
+	put(t, 0x8008, 0x08, 2);
+	t->mem[0x2000] = 0xf4;
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(t->exit.rip, 0x2000);
+	EQ(t->cpu.seg[X86_CS].selector, 0x08);
+	EQ(x86_execution_state(&t->cpu), (1 << 2) | (1 << 4));
+}
+
+static void t_enter_nested(struct xt *t)
+{
+	/* ENTER 8, 3 copies two frame pointers; all or nothing */
+	static const u8 code[] = { 0xc8, 0x08, 0x00, 0x03, 0xf4 };
+
+	xt_mode_pm32(t);
+	xt_load(t, CODE, code, sizeof(code));
+	R(RBP) = 0x9000;
+	put(t, 0x9000 - 4, 0x1111, 4);
+	put(t, 0x9000 - 8, 0x2222, 4);
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(get(t, STACK - 4, 4), 0x9000);
+	EQ(get(t, STACK - 8, 4), 0x1111);
+	EQ(get(t, STACK - 12, 4), 0x2222);
+	EQ(get(t, STACK - 16, 4), STACK - 4);
+	EQ(R(RBP), STACK - 4);
+	EQ(R(RSP), STACK - 16 - 8);
+	/* third push hits unmapped GPA: exit, nothing written */
+	xt_mode_pm32(t);
+	xt_load(t, CODE, code, sizeof(code));
+	R(RBP) = 0x9000;
+	R(RSP) = 0x2f008;
+	t->perm[0x2e] = 0;
+	EQ(RUN(10), X86_EXIT_MEMORY);
+	EQ(t->exit.access, X86_ACCESS_WRITE);
+	EQ(t->exit.mem.gpa, 0x2effc);
+	EQ(R(RSP), 0x2f008);
+	EQ(get(t, 0x2f000, 8), 0);
+	EQ(t->dirty[0x2f], 0);
+}
+
 const struct xt_case xt_cases[] = {
 	{ "real/add16 flags", t_add16 },
 	{ "real/sub8 flags", t_sub8 },
@@ -1434,6 +1557,11 @@ const struct xt_case xt_cases[] = {
 	{ "pm32/iret to ring 3", t_iret_ring3 },
 	{ "exit/fetch across page into mmio", t_fetch_page_cross },
 	{ "pm32/PAE paging", t_pae32 },
+	{ "lm64/ring3 int, iretq", t_lm_ring3_int_iretq },
+	{ "lm64/IST stack", t_lm_ist },
+	{ "pm32/ltr str", t_ltr_str },
+	{ "lm64/far jmp m16:64 to compat", t_far_jmp_mem64 },
+	{ "pm32/enter nested, atomic", t_enter_nested },
 };
 
 const unsigned int xt_ncases = ARRAY_SIZE(xt_cases);
