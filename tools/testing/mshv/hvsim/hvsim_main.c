@@ -156,7 +156,12 @@ static int hvsim_partitions_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_partitions);
 DEFINE_SHOW_ATTRIBUTE(hvsim_counters);
-DEFINE_SHOW_ATTRIBUTE(hvsim_faults);
+
+/* The fault file is read like a show attribute and written to arm faults. */
+static int hvsim_faults_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, hvsim_faults_show, inode->i_private);
+}
 
 /* Writing anything resets every hypercall counter. */
 static ssize_t hvsim_reset_write(struct file *f, const char __user *buf,

@@ -259,6 +259,43 @@ TEST_F(mshv, initialize_is_idempotent)
 	close(pt);
 }
 
+static int hvsim_fault(const char *cmd)
+{
+	int fd = open("/sys/kernel/debug/hvsim/fault", O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, cmd, strlen(cmd)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+TEST_F(mshv, failed_initialize_gives_memory_back)
+{
+	struct mshv_create_partition v1 = { 0 };
+	struct hvsim_stats s;
+	int pt;
+
+	if (!self->on_hvsim)
+		SKIP(return, "needs hvsim fault injection");
+	pt = ioctl(self->sys_fd, MSHV_CREATE_PARTITION, &v1);
+	ASSERT_GE(pt, 0);
+	/* First attempt asks for memory (a deposit), the retry fails hard. */
+	ASSERT_EQ(0, hvsim_fault("code=0x41 status=0xb nth=1"));
+	ASSERT_EQ(0, hvsim_fault("code=0x41 status=0x5 nth=2"));
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(pt, MSHV_INITIALIZE_PARTITION));
+	EXPECT_EQ(EINVAL, errno);
+	/* The partition lives on, holding no hypervisor memory. */
+	ASSERT_TRUE(hvsim_stats(&s));
+	EXPECT_EQ(self->before.partitions + 1, s.partitions);
+	EXPECT_EQ(self->before.child_deposited, s.child_deposited);
+	/* And it can still be initialized. */
+	hvsim_fault("clear");
+	EXPECT_EQ(0, ioctl(pt, MSHV_INITIALIZE_PARTITION));
+	close(pt);
+}
+
 TEST_F(mshv, other_process_gets_eio)
 {
 	struct mshv_create_partition v1 = { 0 };

@@ -99,15 +99,59 @@ static void chaos(struct xt *t)
 		rnd_fill(t->mem + 0x4000 + (rnd() % 0x1000), 32);
 }
 
+/*
+ * Instruction-shaped random code: optional prefixes, a one- or two-byte
+ * opcode, then random ModRM/SIB/displacement/immediate bytes (whatever the
+ * decoder does not consume starts the next instruction).
+ */
+static void shaped_code(u8 *p, unsigned int n)
+{
+	static const u8 prefixes[] = {
+		0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x26, 0x2e, 0x36, 0x3e, 0x64,
+		0x65, 0x40, 0x41, 0x44, 0x48, 0x49, 0x4c, 0x4f,
+	};
+	unsigned int i = 0, k;
+
+	while (i + 16 <= n) {
+		while (!(rnd() % 3))
+			p[i++] = prefixes[rnd() % ARRAY_SIZE(prefixes)];
+		if (rnd() % 3 == 0)
+			p[i++] = 0x0f;
+		p[i++] = (u8)rnd();
+		for (k = 0; k < 6; k++) {
+			/* ModRM: favour register and simple memory forms */
+			p[i++] = k == 0 && (rnd() & 1) ? 0xc0 | (rnd() & 0x3f) :
+				 (u8)rnd();
+		}
+	}
+	while (i < n)
+		p[i++] = 0x90;
+}
+
+static u64 rnd_reg(void)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return rnd();
+	case 1:
+		return 0x8000 + (rnd() & 0x1fff);
+	default:
+		return rnd() & 0xffff;
+	}
+}
+
 static void new_program(struct xt *t)
 {
 	int mode = rnd() % 4, i;
 
 	setup(t, mode);
-	rnd_fill(t->mem + CODE, 0x2000);
+	if (rnd() & 1)
+		rnd_fill(t->mem + CODE, 0x2000);
+	else
+		shaped_code(t->mem + CODE, 0x2000);
 	rnd_fill(t->mem + 0x8000, 0x2000);
 	for (i = 0; i < X86_NR_GPRS; i++)
-		t->cpu.gpr[i] = (rnd() & 1) ? rnd() : rnd() & 0xffff;
+		t->cpu.gpr[i] = rnd_reg();
 	t->cpu.gpr[X86_RSP] = 0xf000;
 	if (!(rnd() % 8))
 		chaos(t);
