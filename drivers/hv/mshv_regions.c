@@ -33,8 +33,7 @@
 
 #include "mshv_root.h"
 
-/* 4 KiB guest pages per 2 MiB large page. */
-#define MSHV_LARGE_PAGES	(SZ_2M / HV_HYP_PAGE_SIZE)
+#define MSHV_LARGE_PAGES	MSHV_LARGE_PAGE_PAGES
 #define MSHV_LARGE_ORDER	ilog2(MSHV_LARGE_PAGES)
 
 #define MSHV_ENTRY_PFN(e)	((e) & ~MSHV_ENTRY_LARGE)

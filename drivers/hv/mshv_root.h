@@ -10,6 +10,7 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/completion.h>
 #include <linux/types.h>
@@ -17,6 +18,9 @@
 #include <asm/mshyperv.h>
 #include <hyperv/hv_root.h>
 #include <uapi/linux/mshv.h>
+
+/* 4 KiB hypervisor pages per 2 MiB large page (HV_MAP_GPA_LARGE_PAGE). */
+#define MSHV_LARGE_PAGE_PAGES	(SZ_2M / HV_HYP_PAGE_SIZE)
 
 /* Entry flag of struct mshv_mem_region: this PFN heads a 2 MiB page. */
 #define MSHV_ENTRY_LARGE	BIT_ULL(63)

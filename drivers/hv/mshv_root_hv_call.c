@@ -534,7 +534,7 @@ static u32 mshv_map_deposit_pages(u64 pages)
 int mshv_hvcall_map_gpa_pages(u64 partition_id, u64 gfn, const u64 *pfns,
 			      u64 count, u32 flags, u64 pages_left)
 {
-	u64 pages_per_entry = flags & HV_MAP_GPA_LARGE_PAGE ? PTRS_PER_PMD : 1;
+	u64 pages_per_entry = flags & HV_MAP_GPA_LARGE_PAGE ? MSHV_LARGE_PAGE_PAGES : 1;
 	struct hv_input_map_gpa_pages *input;
 	unsigned int attempt = 0, batch, done;
 	u64 status;
@@ -589,9 +589,9 @@ EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_map_gpa_pages);
  */
 int mshv_hvcall_unmap_gpa_pages(u64 partition_id, u64 gfn, u64 count, bool large)
 {
-	u64 pages_per_entry = large ? PTRS_PER_PMD : 1;
+	u64 pages_per_entry = large ? MSHV_LARGE_PAGE_PAGES : 1;
 	struct hv_input_unmap_gpa_pages *input;
-	unsigned int batch;
+	unsigned int batch, done, attempt = 0;
 	int ret = 0;
 	u64 status;
 
@@ -606,8 +606,22 @@ int mshv_hvcall_unmap_gpa_pages(u64 partition_id, u64 gfn, u64 count, bool large
 			status = mshv_do_rep_hypercall(HVCALL_UNMAP_GPA_PAGES, 0, batch,
 						       0, input, NULL);
 		}
+		done = hv_result_success(status) ? batch : hv_repcomp(status);
+		/*
+		 * Unmapping part of a large page splits it, which can need
+		 * memory: deposit and go on from the first rep not done.
+		 */
+		if (mshv_hv_status_needs_memory(status) &&
+		    ++attempt <= MSHV_DEPOSIT_RETRIES &&
+		    !mshv_deposit_for_status(status, partition_id, 0)) {
+			count -= done;
+			gfn += done * pages_per_entry;
+			continue;
+		}
 		if (!hv_result_success(status) || hv_repcomp(status) < batch)
 			ret = ret ?: (mshv_hv_status_to_errno(status) ?: -EIO);
+		attempt = 0;
+		/* Whatever failed, go on with the rest of the range. */
 		count -= batch;
 		gfn += batch * pages_per_entry;
 		cond_resched();

@@ -538,6 +538,46 @@ static void mshv_test_unmap_failure(struct kunit *test)
 	map_ctx_done(test, m);
 }
 
+static void put_folio(void *folio)
+{
+	folio_put(folio);
+}
+
+/* Unmapping 4 KiB of a 2 MiB mapping splits it: that may need memory. */
+static void mshv_test_unmap_split_needs_memory(struct kunit *test)
+{
+	struct folio *folio = folio_alloc(GFP_KERNEL, 9);
+	u64 id, pfn, deposits;
+
+	if (!folio)
+		kunit_skip(test, "no 2 MiB folio");
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, put_folio, folio));
+	pfn = folio_pfn(folio);
+	KUNIT_ASSERT_TRUE(test, IS_ALIGNED(pfn, 512));
+
+	id = create_partition(test);
+	KUNIT_ASSERT_EQ(test, 0, mshv_hvcall_initialize_partition(id));
+	KUNIT_ASSERT_EQ(test, 0, mshv_hvcall_map_gpa_pages(id, 0x200, &pfn, 1,
+							   HV_MAP_GPA_READABLE |
+							   HV_MAP_GPA_LARGE_PAGE, 512));
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, true), 1ULL);
+
+	/* Whatever the pool holds, the split's page is missing once. */
+	KUNIT_ASSERT_EQ(test, 0, hvsim_inject_fault(HVCALL_UNMAP_GPA_PAGES,
+						    HV_STATUS_INSUFFICIENT_MEMORY,
+						    1, 0, 1));
+	deposits = hvsim_calls(HVCALL_DEPOSIT_MEMORY);
+	KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_unmap_gpa_pages(id, 0x200 + 7, 1, false));
+	KUNIT_EXPECT_EQ(test, hvsim_calls(HVCALL_DEPOSIT_MEMORY), deposits + 1);
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, true), 0ULL);
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, false), 511ULL);
+
+	KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_unmap_gpa_pages(id, 0x200, 512, false));
+	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, false), 0ULL);
+	KUNIT_EXPECT_EQ(test, 0, mshv_hvcall_finalize_partition(id));
+	destroy_partition(test, id);
+}
+
 static struct kunit_case hvsim_cases[] = {
 	KUNIT_CASE_PARAM(hvsim_test_control_word, ctrl_gen_params),
 	KUNIT_CASE(hvsim_test_fast_conventions),
@@ -566,6 +606,7 @@ static struct kunit_case mshv_hv_call_cases[] = {
 	KUNIT_CASE(mshv_test_map_partial_everywhere),
 	KUNIT_CASE(mshv_test_map_failure_each_batch),
 	KUNIT_CASE(mshv_test_unmap_failure),
+	KUNIT_CASE(mshv_test_unmap_split_needs_memory),
 	{}
 };
 

@@ -1516,8 +1516,6 @@ static int exec(struct x86_ctx *c)
 	case 0x17:
 	case 0x1f:
 		return pop_sreg(c, op >> 3);
-	case 0x0f:
-		return x86_fault(c, X86_UD, 0);	/* POP CS */
 	case 0x60:
 		return op_pusha(c);
 	case 0x61:

@@ -1489,6 +1489,152 @@ static void t_enter_nested(struct xt *t)
 	EQ(t->dirty[0x2f], 0);
 }
 
+static int xt_msr_handled(void *ctx, u32 index, bool write, u64 *value)
+{
+	(void)ctx;
+	if (index == 0x40000001 && !write) {
+		*value = 0xaabbccdd11223344ULL;
+		return X86_MSR_HANDLED;
+	}
+	if (index == 0x40000002)
+		return X86_MSR_GP;
+	return X86_MSR_UNHANDLED;
+}
+
+static u64 xt_tsc(void *ctx)
+{
+	(void)ctx;
+	return 0x500000007ULL;
+}
+
+static void t_msrs(struct xt *t)
+{
+	static const u8 code[] = {
+		0xb9, 0x01, 0x00, 0x00, 0x40,	/* mov ecx, 0x40000001 */
+		0x0f, 0x32,			/* rdmsr */
+		0x0f, 0x01, 0xf9,		/* rdtscp */
+		0xb9, 0x02, 0x00, 0x00, 0x40,	/* mov ecx, 0x40000002 */
+		0x0f, 0x32,			/* rdmsr: #GP */
+	};
+
+	xt_mode_lm64(t);
+	LOAD(msr_rt);
+	RUN_TO_END(msr_rt);
+	EQ(t->cpu.sysenter_eip, 0xffffffff12345678ULL);
+	EQ(t->cpu.gpr[X86_R8], 0x12345678);
+	EQ(t->cpu.gpr[X86_R9], 0xffffffff);
+	EQ(t->cpu.gpr[X86_R10], 1001);	/* one instruction later */
+	/* non-canonical LSTAR: #GP, MSR unchanged */
+	xt_mode_lm64(t);
+	LOAD(msr_bad);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	EQ(t->cpu.lstar, 0);
+	/* clearing EFER.LME with paging on: #GP */
+	xt_mode_lm64(t);
+	LOAD(efer_lme);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	EQ(t->cpu.efer, X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE);
+	/* callback-handled MSR, TSC callback, callback #GP */
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	t->env.msr = xt_msr_handled;
+	t->env.read_tsc = xt_tsc;
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	EQ(R(RAX), 7);
+	EQ(R(RDX), 5);
+	EQ(R(RCX), 0x40000002);
+	EQ(get(t, STACK - 40, 8), CODE + 15);
+}
+
+static void t_crs(struct xt *t)
+{
+	xt_mode_lm64(t);
+	LOAD(cr_misc);
+	t->cpu.cr0 |= X86_CR0_TS;
+	RUN_TO_END(cr_misc);
+	EQ(t->cpu.cr8, 5);
+	EQ(R(RBX), 5);
+	EQ(R(RCX), 0x1234);
+	EQ(R(RDX), (t->cpu.cr0 | X86_CR0_TS) & 0xffffffff);
+	EQ(t->cpu.cr0 & X86_CR0_TS, 0);
+	EQ(t->cpu.gpr[X86_R11], X86_CR4_PAE);
+	xt_mode_lm64(t);
+	LOAD(cr4_rsvd);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	xt_mode_lm64(t);
+	LOAD(cr8_big);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	/* LMSW sets PE (and cannot clear it), SMSW reads it back */
+	xt_mode_real(t);
+	LOAD(lmsw);
+	RUN_TO_END(lmsw);
+	EQ(t->cpu.cr0 & 0xf, 0xf);
+	EQ(R(RBX) & 0xffff, (t->cpu.cr0 & 0xffff));
+	/* CR0.PG without PE: #GP */
+	xt_mode_pm32(t);
+	t->mem[CODE] = 0x0f;
+	t->mem[CODE + 1] = 0x22;
+	t->mem[CODE + 2] = 0xc0;		/* mov cr0, eax */
+	R(RAX) = X86_CR0_PG | X86_CR0_ET;
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+}
+
+static void t_lldt(struct xt *t)
+{
+	/* LDT at 0x7000 (GDT 0x58), descriptor 0 = data segment base 0x8000 */
+	xt_mode_pm32(t);
+	LOAD(lldt);
+	put(t, GDT + 0x58, 0x0000820070000fffULL, 8);
+	put(t, 0x7000, 0x00cf93008000ffffULL, 8);
+	put(t, 0x8010, 0x5a5a, 4);
+	t->cpu.gdtr.limit = 0x5f;
+	RUN_TO_END(lldt);
+	EQ(t->cpu.ldtr.base, 0x7000);
+	EQ(t->cpu.seg[X86_DS].base, 0x8000);
+	EQ(R(RAX), 0x5a5a);
+	EQ(R(RCX), 0x58);
+}
+
+static void t_retf_outer(struct xt *t)
+{
+	/* RETF 8 from ring 0 to ring 3: pops CS:EIP, skips 8, pops SS:ESP */
+	static const u8 code[] = { 0xca, 0x08, 0x00 };
+	struct x86_cpu *c = &t->cpu;
+
+	xt_mode_pm32(t);
+	xt_load(t, CODE, code, sizeof(code));
+	put(t, STACK - 24, 0x2000, 4);		/* EIP */
+	put(t, STACK - 20, 0x33, 4);		/* CS */
+	put(t, STACK - 8, 0x7010, 4);		/* ESP */
+	put(t, STACK - 4, 0x3b, 4);		/* SS */
+	t->mem[0x2000] = 0x90;
+	R(RSP) = STACK - 24;
+	EQ(RUN(1), X86_EXIT_BUDGET);
+	EQ(c->rip, 0x2000);
+	EQ(c->seg[X86_CS].selector, 0x33);
+	EQ(c->seg[X86_SS].selector, 0x3b);
+	EQ(R(RSP), 0x7018);
+	EQ(c->seg[X86_DS].selector, 0);
+	EQ(c->seg[X86_ES].attributes, 0);
+	/* returning to a more privileged level is #GP(selector) */
+	xt_mode_pm32(t);
+	xt_load(t, CODE, code, sizeof(code));
+	put(t, STACK - 24, 0x2000, 4);
+	put(t, STACK - 20, 0x08, 4);
+	R(RSP) = STACK - 24;
+	seg(&c->seg[X86_CS], 0x33, 0, 0xffffffff, 0xc0fb);
+	seg(&c->seg[X86_SS], 0x3b, 0, 0xffffffff, 0xc0f3);
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_GP));
+	EQ(get(t, 0xe000 - 24, 4), 0x08);
+}
+
 const struct xt_case xt_cases[] = {
 	{ "real/add16 flags", t_add16 },
 	{ "real/sub8 flags", t_sub8 },
@@ -1562,6 +1708,10 @@ const struct xt_case xt_cases[] = {
 	{ "pm32/ltr str", t_ltr_str },
 	{ "lm64/far jmp m16:64 to compat", t_far_jmp_mem64 },
 	{ "pm32/enter nested, atomic", t_enter_nested },
+	{ "sys/msrs", t_msrs },
+	{ "sys/control registers", t_crs },
+	{ "sys/lldt ldt segment", t_lldt },
+	{ "pm32/retf imm16 to ring 3", t_retf_outer },
 };
 
 const unsigned int xt_ncases = ARRAY_SIZE(xt_cases);
