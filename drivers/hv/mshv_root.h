@@ -61,6 +61,28 @@ struct mshv_mem_region {
 	u64 *entries;
 };
 
+struct mshv_partition;
+
+/**
+ * struct mshv_vp - a virtual processor
+ * @partition: its partition (a VP lives as long as the partition; each VP
+ *	fd holds a reference on the partition)
+ * @index: the hypervisor's VP index
+ * @lock: serializes VP-fd ioctls
+ * @register_page: the hypervisor's register page of the VP (mmap offset 0)
+ * @intercept_page: where the hypervisor writes the VP's intercept
+ *	messages (mmap offset 1)
+ * @stats_pages: statistics pages (SELF, PARENT) under the root scheduler
+ */
+struct mshv_vp {
+	struct mshv_partition *partition;
+	u32 index;
+	struct mutex lock;	/* serializes VP-fd ioctls */
+	struct page *register_page;
+	struct page *intercept_page;
+	struct page *stats_pages[2];
+};
+
 /**
  * struct mshv_partition - a guest partition owned by a VMM
  * @ref: references: the partition fd, and later each VP and device fd
@@ -80,6 +102,7 @@ struct mshv_mem_region {
  * @async_status: status delivered by the completion message
  * @async_done: completed by the SynIC handler for the pending call
  * @debugfs: the partition's debugfs directory
+ * @vps: VPs by index, published under RCU once they have an fd
  * @rcu: frees the structure after concurrent RCU readers are done
  */
 struct mshv_partition {
@@ -97,6 +120,7 @@ struct mshv_partition {
 	u16 async_status;
 	struct completion async_done;
 	struct dentry *debugfs;
+	struct mshv_vp __rcu *vps[MSHV_MAX_VPS];
 	struct rcu_head rcu;
 };
 
@@ -157,6 +181,20 @@ int mshv_hvcall_get_gpa_access_states(u64 partition_id, u64 gfn, u32 count,
 				      u64 flags, u8 *states);
 int mshv_hvcall_passthrough(u16 code, u16 reps, const void *in, u16 in_sz,
 			    void *out, u16 out_sz, u64 deposit_id, u64 *result);
+int mshv_hvcall_create_vp(u64 partition_id, u32 vp_index);
+int mshv_hvcall_delete_vp(u64 partition_id, u32 vp_index);
+int mshv_hvcall_map_vp_state_page(u64 partition_id, u32 vp_index, u32 type,
+				  u64 *pfn);
+int mshv_hvcall_unmap_vp_state_page(u64 partition_id, u32 vp_index, u32 type);
+int mshv_hvcall_map_vp_stats_page(u64 partition_id, u32 vp_index, u32 area,
+				  u64 *pfn);
+int mshv_hvcall_unmap_vp_stats_page(u64 partition_id, u32 vp_index, u32 area);
+int mshv_hvcall_get_partition_property(u64 partition_id, u32 code, u64 *value);
+int mshv_hvcall_vp_state(bool set, u64 partition_id, u32 vp_index, u32 type,
+			 u64 xsave_states, const u64 *pfns, unsigned int nr_pfns,
+			 void *bytes, unsigned int nr_bytes);
+int mshv_hvcall_translate_gva(u64 partition_id, u32 vp_index, u64 gva_page,
+			      u64 flags, u64 *result, u64 *gpa_page);
 
 /* mshv_regions.c */
 long mshv_partition_ioctl_set_guest_memory(struct mshv_partition *pt,
@@ -175,7 +213,25 @@ void mshv_region_link(struct mshv_partition *pt, struct mshv_mem_region *r);
 void mshv_region_unlink(struct mshv_partition *pt, struct mshv_mem_region *r);
 #endif
 
+/* mshv_synic.c */
+int mshv_synic_init(void);
+void mshv_synic_exit(void);
+
+/* mshv_vp.c */
+long mshv_partition_ioctl_create_vp(struct mshv_partition *pt, void __user *uarg);
+void mshv_partition_release_vps(struct mshv_partition *pt);
+void mshv_partition_free_vps(struct mshv_partition *pt);
+
 /* mshv_root_main.c */
+/* Kinds of fd that may pass a hypercall through (MSHV_ROOT_HVCALL). */
+#define MSHV_FD_SYSTEM		BIT(0)
+#define MSHV_FD_PARTITION	BIT(1)
+#define MSHV_FD_VP		BIT(2)
+#define MSHV_FD_GUEST		(MSHV_FD_PARTITION | MSHV_FD_VP)
+
 void mshv_partition_async_complete(u64 partition_id, u16 status);
+void mshv_partition_put(struct mshv_partition *pt);
+long mshv_ioctl_root_hvcall(unsigned int fd, struct mshv_partition *pt,
+			    void __user *uarg);
 
 #endif /* _MSHV_ROOT_H_ */

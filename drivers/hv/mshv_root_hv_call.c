@@ -733,3 +733,336 @@ int mshv_hvcall_passthrough(u16 code, u16 reps, const void *in, u16 in_sz,
 	return -ENOMEM;
 }
 EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_passthrough);
+
+/*
+ * Issue a simple call whose input is built by @fill on this CPU's input
+ * page, depositing into @deposit_id while the hypervisor asks for memory.
+ * The output page is handed to @read on success.
+ */
+static int mshv_hvcall_simple_deposit(u16 code, u64 deposit_id,
+				      void (*fill)(void *input, const void *ctx),
+				      void (*read)(const void *output, void *ctx),
+				      const void *in_ctx, void *out_ctx)
+{
+	unsigned int attempt;
+	void *input, *output;
+	u64 status;
+	int ret;
+
+	for (attempt = 0; attempt <= MSHV_DEPOSIT_RETRIES; attempt++) {
+		scoped_guard(irqsave) {
+			input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+			output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+			fill(input, in_ctx);
+			status = hv_do_hypercall(code, input, output);
+			if (read && hv_result_success(status))
+				read(output, out_ctx);
+		}
+		if (!mshv_hv_status_needs_memory(status))
+			return mshv_hv_status_to_errno(status);
+		ret = mshv_deposit_for_status(status, deposit_id, 0);
+		if (ret)
+			return ret;
+	}
+	return -ENOMEM;
+}
+
+struct mshv_vp_id {
+	u64 partition_id;
+	u32 vp_index;
+	u32 type;
+};
+
+static void mshv_fill_create_vp(void *input, const void *ctx)
+{
+	const struct mshv_vp_id *id = ctx;
+	struct hv_create_vp *in = input;
+
+	memset(in, 0, sizeof(*in));
+	in->partition_id = id->partition_id;
+	in->vp_index = id->vp_index;
+}
+
+/**
+ * mshv_hvcall_create_vp() - HVCALL_CREATE_VP
+ * @partition_id: an initialized partition
+ * @vp_index: the new VP's index
+ *
+ * The VP's structures come from the partition's pool.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_create_vp(u64 partition_id, u32 vp_index)
+{
+	struct mshv_vp_id id = { .partition_id = partition_id, .vp_index = vp_index };
+
+	return mshv_hvcall_simple_deposit(HVCALL_CREATE_VP, partition_id,
+					  mshv_fill_create_vp, NULL, &id, NULL);
+}
+
+/**
+ * mshv_hvcall_delete_vp() - HVCALL_DELETE_VP (error paths only; finalize
+ *	deletes every VP)
+ * @partition_id: the partition
+ * @vp_index: the VP
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_delete_vp(u64 partition_id, u32 vp_index)
+{
+	return mshv_hv_status_to_errno(hv_do_fast_hypercall16(HVCALL_DELETE_VP,
+							      partition_id, vp_index));
+}
+
+static void mshv_fill_map_vp_state_page(void *input, const void *ctx)
+{
+	const struct mshv_vp_id *id = ctx;
+	struct hv_input_map_vp_state_page *in = input;
+
+	/* Zero flags and requested location: the hypervisor picks the page. */
+	memset(in, 0, sizeof(*in));
+	in->partition_id = id->partition_id;
+	in->vp_index = id->vp_index;
+	in->type = id->type;
+}
+
+static void mshv_read_map_location(const void *output, void *ctx)
+{
+	const struct hv_output_map_vp_state_page *out = output;
+
+	*(u64 *)ctx = out->map_location;
+}
+
+/**
+ * mshv_hvcall_map_vp_state_page() - HVCALL_MAP_VP_STATE_PAGE
+ * @partition_id: the partition
+ * @vp_index: the VP
+ * @type: HV_VP_STATE_PAGE_*
+ * @pfn: the root page the hypervisor shares for it
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_map_vp_state_page(u64 partition_id, u32 vp_index, u32 type,
+				  u64 *pfn)
+{
+	struct mshv_vp_id id = {
+		.partition_id = partition_id, .vp_index = vp_index, .type = type,
+	};
+
+	return mshv_hvcall_simple_deposit(HVCALL_MAP_VP_STATE_PAGE, partition_id,
+					  mshv_fill_map_vp_state_page,
+					  mshv_read_map_location, &id, pfn);
+}
+
+/**
+ * mshv_hvcall_unmap_vp_state_page() - HVCALL_UNMAP_VP_STATE_PAGE
+ * @partition_id: the partition
+ * @vp_index: the VP
+ * @type: HV_VP_STATE_PAGE_*
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_unmap_vp_state_page(u64 partition_id, u32 vp_index, u32 type)
+{
+	struct hv_input_unmap_vp_state_page *input;
+	u64 status;
+
+	scoped_guard(irqsave) {
+		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+		memset(input, 0, sizeof(*input));
+		input->partition_id = partition_id;
+		input->vp_index = vp_index;
+		input->type = type;
+		status = hv_do_hypercall(HVCALL_UNMAP_VP_STATE_PAGE, input, NULL);
+	}
+	return mshv_hv_status_to_errno(status);
+}
+
+static void mshv_fill_stats_page(void *input, const void *ctx)
+{
+	const struct mshv_vp_id *id = ctx;
+	struct hv_input_map_stats_page *in = input;
+
+	memset(in, 0, sizeof(*in));
+	in->type = HV_STATS_OBJECT_VP;
+	in->identity.vp.partition_id = id->partition_id;
+	in->identity.vp.vp_index = id->vp_index;
+	in->identity.vp.stats_area_type = id->type;
+}
+
+/**
+ * mshv_hvcall_map_vp_stats_page() - HVCALL_MAP_STATS_PAGE for a VP
+ * @partition_id: the partition
+ * @vp_index: the VP
+ * @area: HV_STATS_AREA_SELF or HV_STATS_AREA_PARENT
+ * @pfn: the root page holding the counters
+ *
+ * The mapping draws on the root's own pool.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_map_vp_stats_page(u64 partition_id, u32 vp_index, u32 area,
+				  u64 *pfn)
+{
+	struct mshv_vp_id id = {
+		.partition_id = partition_id, .vp_index = vp_index, .type = area,
+	};
+
+	return mshv_hvcall_simple_deposit(HVCALL_MAP_STATS_PAGE, HV_PARTITION_ID_SELF,
+					  mshv_fill_stats_page,
+					  mshv_read_map_location, &id, pfn);
+}
+
+/**
+ * mshv_hvcall_unmap_vp_stats_page() - HVCALL_UNMAP_STATS_PAGE for a VP
+ * @partition_id: the partition
+ * @vp_index: the VP
+ * @area: HV_STATS_AREA_SELF or HV_STATS_AREA_PARENT
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_unmap_vp_stats_page(u64 partition_id, u32 vp_index, u32 area)
+{
+	struct mshv_vp_id id = {
+		.partition_id = partition_id, .vp_index = vp_index, .type = area,
+	};
+	u64 status;
+
+	scoped_guard(irqsave) {
+		void *input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+
+		mshv_fill_stats_page(input, &id);
+		status = hv_do_hypercall(HVCALL_UNMAP_STATS_PAGE, input, NULL);
+	}
+	return mshv_hv_status_to_errno(status);
+}
+
+/**
+ * mshv_hvcall_get_partition_property() - HVCALL_GET_PARTITION_PROPERTY
+ * @partition_id: the partition, or HV_PARTITION_ID_SELF
+ * @code: the property code
+ * @value: the value on success
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_get_partition_property(u64 partition_id, u32 code, u64 *value)
+{
+	struct hv_input_get_partition_property *input;
+	struct hv_output_get_partition_property *output;
+	u64 status;
+
+	scoped_guard(irqsave) {
+		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+		output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+		memset(input, 0, sizeof(*input));
+		input->partition_id = partition_id;
+		input->property_code = code;
+		status = hv_do_hypercall(HVCALL_GET_PARTITION_PROPERTY, input, output);
+		if (hv_result_success(status))
+			*value = output->property_value;
+	}
+	return mshv_hv_status_to_errno(status);
+}
+
+/*
+ * VP state transfer: at most this many PFNs follow the 40-byte header in
+ * the input page (the variable header holds them).
+ */
+#define MSHV_VP_STATE_MAX_PFNS \
+	((HV_HYP_PAGE_SIZE - sizeof(struct hv_input_get_vp_state)) / sizeof(u64))
+
+/**
+ * mshv_hvcall_vp_state() - HVCALL_GET_VP_STATE or HVCALL_SET_VP_STATE
+ * @set: SET (else GET)
+ * @partition_id: the partition
+ * @vp_index: the VP
+ * @type: HV_GET_SET_VP_STATE_*
+ * @xsave_states: XFEM mask of the components (XSAVE only, else 0)
+ * @pfns: the root pages holding/receiving the data (PFN types)
+ * @nr_pfns: their number
+ * @bytes: inline data (HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS): the source
+ *	for SET, the destination for GET
+ * @nr_bytes: its size
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_vp_state(bool set, u64 partition_id, u32 vp_index, u32 type,
+			 u64 xsave_states, const u64 *pfns, unsigned int nr_pfns,
+			 void *bytes, unsigned int nr_bytes)
+{
+	unsigned int attempt, varhead;
+	struct hv_input_set_vp_state *input;
+	void *output;
+	u64 status;
+	int ret;
+
+	if (WARN_ON_ONCE(nr_pfns > MSHV_VP_STATE_MAX_PFNS ||
+			 nr_bytes > HV_HYP_PAGE_SIZE - sizeof(*input)))
+		return -EINVAL;
+	varhead = nr_pfns ?: (set ? DIV_ROUND_UP(nr_bytes, sizeof(u64)) : 0);
+
+	for (attempt = 0; attempt <= MSHV_DEPOSIT_RETRIES; attempt++) {
+		scoped_guard(irqsave) {
+			input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+			output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+			/* GET and SET share the layout of the fixed header. */
+			memset(input, 0, sizeof(*input) + varhead * sizeof(u64));
+			input->partition_id = partition_id;
+			input->vp_index = vp_index;
+			input->state_data.type = type;
+			input->state_data.xsave.states = xsave_states;
+			if (nr_pfns)
+				memcpy(input->data.pfns, pfns, nr_pfns * sizeof(u64));
+			else if (set)
+				memcpy(input->data.bytes, bytes, nr_bytes);
+			status = hv_do_hypercall(mshv_hvcall_control(set ? HVCALL_SET_VP_STATE :
+								     HVCALL_GET_VP_STATE,
+								     varhead, 0, 0),
+						 input, output);
+			if (!set && !nr_pfns && hv_result_success(status))
+				memcpy(bytes, output, nr_bytes);
+		}
+		if (!mshv_hv_status_needs_memory(status))
+			return mshv_hv_status_to_errno(status);
+		ret = mshv_deposit_for_status(status, partition_id, 0);
+		if (ret)
+			return ret;
+	}
+	return -ENOMEM;
+}
+
+/**
+ * mshv_hvcall_translate_gva() - HVCALL_TRANSLATE_VIRTUAL_ADDRESS
+ * @partition_id: the partition
+ * @vp_index: the VP whose paging state is used
+ * @gva_page: guest virtual page (GVA >> 12)
+ * @flags: HV_TRANSLATE_GVA_* control flags
+ * @result: the translation result (its code may report a failure)
+ * @gpa_page: the guest physical page on success of the walk
+ *
+ * Return: 0 if the walk was performed, else a negative errno.
+ */
+int mshv_hvcall_translate_gva(u64 partition_id, u32 vp_index, u64 gva_page,
+			      u64 flags, u64 *result, u64 *gpa_page)
+{
+	struct hv_input_translate_virtual_address *input;
+	struct hv_output_translate_virtual_address *output;
+	u64 status;
+
+	scoped_guard(irqsave) {
+		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+		output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+		memset(input, 0, sizeof(*input));
+		input->partition_id = partition_id;
+		input->vp_index = vp_index;
+		input->control_flags = flags;
+		input->gva_page = gva_page;
+		status = hv_do_hypercall(HVCALL_TRANSLATE_VIRTUAL_ADDRESS, input,
+					 output);
+		if (hv_result_success(status)) {
+			memcpy(result, &output->translation_result, sizeof(*result));
+			*gpa_page = output->gpa_page;
+		}
+	}
+	return mshv_hv_status_to_errno(status);
+}

@@ -66,6 +66,8 @@ static void mshv_partition_release(struct kref *ref)
 	synchronize_rcu();
 	debugfs_remove_recursive(pt->debugfs);
 
+	/* The hypervisor's VP pages go back before the VPs are deleted. */
+	mshv_partition_release_vps(pt);
 	ret = 0;
 	if (pt->initialized) {
 		ret = mshv_hvcall_finalize_partition(pt->id);
@@ -74,6 +76,7 @@ static void mshv_partition_release(struct kref *ref)
 	}
 	/* Finalizing removed every GPA mapping; otherwise unmap explicitly. */
 	mshv_partition_release_regions(pt, ret);
+	mshv_partition_free_vps(pt);
 
 	ret = mshv_withdraw_all(pt->id);
 	if (ret)
@@ -87,7 +90,7 @@ static void mshv_partition_release(struct kref *ref)
 	call_rcu(&pt->rcu, mshv_partition_free_rcu);
 }
 
-static void mshv_partition_put(struct mshv_partition *pt)
+void mshv_partition_put(struct mshv_partition *pt)
 {
 	kref_put(&pt->ref, mshv_partition_release);
 }
@@ -109,12 +112,6 @@ static int mshv_partition_ioctl_initialize(struct mshv_partition *pt)
 }
 
 /* ----------------------------------------------------- ROOT_HVCALL ---- */
-
-/* Which fd kinds may pass a hypercall through (struct mshv_passthrough). */
-#define MSHV_FD_SYSTEM		BIT(0)
-#define MSHV_FD_PARTITION	BIT(1)
-#define MSHV_FD_VP		BIT(2)
-#define MSHV_FD_GUEST		(MSHV_FD_PARTITION | MSHV_FD_VP)
 
 /**
  * struct mshv_passthrough - a hypercall VMMs may issue with MSHV_ROOT_HVCALL
@@ -221,8 +218,8 @@ static u16 mshv_partition_async_wait(struct mshv_partition *pt)
  * MSHV_ROOT_HVCALL on any fd: @fd is the MSHV_FD_* kind, @pt the partition
  * (NULL on /dev/mshv, which targets the root itself).
  */
-static long mshv_ioctl_root_hvcall(unsigned int fd, struct mshv_partition *pt,
-				   void __user *uarg)
+long mshv_ioctl_root_hvcall(unsigned int fd, struct mshv_partition *pt,
+			    void __user *uarg)
 {
 	u64 target = pt ? pt->id : HV_PARTITION_ID_SELF, result;
 	const struct mshv_passthrough *call;
@@ -261,13 +258,12 @@ static long mshv_ioctl_root_hvcall(unsigned int fd, struct mshv_partition *pt,
 		}
 	}
 
+	/*
+	 * The partition mutex serializes async calls (and every exit below
+	 * clears the flag), so at most one is outstanding per partition.
+	 */
 	if (call->async) {
 		spin_lock_irq(&pt->async_lock);
-		if (pt->async_pending) {
-			spin_unlock_irq(&pt->async_lock);
-			ret = -EPERM;
-			goto out_free;
-		}
 		pt->async_pending = true;
 		reinit_completion(&pt->async_done);
 		spin_unlock_irq(&pt->async_lock);
@@ -326,6 +322,9 @@ static long mshv_partition_ioctl(struct file *filp, unsigned int ioctl,
 	switch (ioctl) {
 	case MSHV_INITIALIZE_PARTITION:
 		ret = mshv_partition_ioctl_initialize(pt);
+		break;
+	case MSHV_CREATE_VP:
+		ret = mshv_partition_ioctl_create_vp(pt, (void __user *)arg);
 		break;
 	case MSHV_SET_GUEST_MEMORY:
 		ret = mshv_partition_ioctl_set_guest_memory(pt, (void __user *)arg);
@@ -548,12 +547,16 @@ static int __init mshv_root_init(void)
 
 	spin_lock_init(&mshv_root.lock);
 	hash_init(mshv_root.partitions);
+	ret = mshv_synic_init();
+	if (ret)
+		return ret;
 	mshv_debugfs = debugfs_create_dir("mshv_root", NULL);
 
 	/* Last: the device may be opened as soon as it is registered. */
 	ret = misc_register(&mshv_dev);
 	if (ret) {
 		debugfs_remove_recursive(mshv_debugfs);
+		mshv_synic_exit();
 		return ret;
 	}
 	pr_info("scheduler type %u\n", mshv_root.scheduler_type);
@@ -567,6 +570,7 @@ static void __exit mshv_root_exit(void)
 	/* Partitions hold module references through their files. */
 	rcu_barrier();
 	debugfs_remove_recursive(mshv_debugfs);
+	mshv_synic_exit();
 }
 
 module_init(mshv_root_init);

@@ -909,7 +909,8 @@ struct mshv_get_set_vp_state {
  * exactly one page with MAP_SHARED (the driver may reject other lengths and
  * private mappings with EINVAL).  A page the VP does not have (the register
  * page of an isolated VP, the GHCB page of a VP that is not SEV-SNP) fails
- * with ENODEV; any other offset fails with EINVAL.
+ * with ENODEV; any other offset fails with EINVAL; a writable mapping of
+ * the intercept message page fails with EACCES.
  */
 /* register page, read-write, valid only if its isvalid field is not 0 */
 #define MSHV_VP_MMAP_OFFSET_REGISTERS		0

@@ -22,6 +22,7 @@ struct dentry;
 #include <hyperv/hv_root.h>
 
 #include "hvsim_test.h"
+#include "x86/x86_engine.h"
 
 #define HVSIM_MAX_CODE		0x200
 
@@ -119,6 +120,77 @@ struct hvsim_gpa_space {
 	u64 pool_pages;			/* pool pages used as page tables */
 };
 
+/* VPs per partition hvsim models (the driver's MSHV_MAX_VPS). */
+#define HVSIM_MAX_VPS		256
+
+/* Stats pages of one object: HV_STATS_AREA_SELF and HV_STATS_AREA_PARENT. */
+struct hvsim_stats {
+	u64 *page[2];
+};
+
+/* A CPUID result override (HVCALL_REGISTER_INTERCEPT_RESULT). */
+struct hvsim_cpuid_result {
+	u32 leaf;
+	u32 subleaf;
+	bool subleaf_specific;
+	bool always_override;
+	u32 value[4];			/* EAX, EBX, ECX, EDX */
+	u32 mask[4];
+};
+
+/* An MSR result override (stored for the execution engine). */
+struct hvsim_msr_result {
+	u32 index;
+	u32 access;
+	u32 action;
+};
+
+/**
+ * struct hvsim_vp - one virtual processor (hvsim_vp.c)
+ * @pt: its partition
+ * @index: VP index
+ * @cpu: architectural state in the execution engine's format, so the
+ *	scheduler runs it in place (x86/x86_engine.h)
+ * @misc: value of every other stored register, indexed by the register
+ *	table's slot numbers (hvsim_vp.c)
+ * @pending_event: HV_REGISTER_PENDING_EVENT0/1
+ * @xsave: XSAVE area (standard format) of @xsave_size bytes; FP_MMX*,
+ *	XMM*, FP/XMM_CONTROL_STATUS are windows into its legacy region
+ * @lapic: LOCAL_INTERRUPT_CONTROLLER_STATE
+ * @stimers: SYNTHETIC_TIMERS state; STIMERn_CONFIG/COUNT are windows into it
+ * @reg_page: the register page (HV_VP_STATE_PAGE_REGISTERS)
+ * @msg_page: the intercept message page (HV_VP_STATE_PAGE_INTERCEPT_MESSAGE)
+ * @simp: SIM page contents (VP state SIM_PAGE)
+ * @siefp: SIEF page contents (VP state SIEF_PAGE)
+ * @mapped: bit per HV_VP_STATE_PAGE_* type currently mapped by the root
+ * @stats: VP stats pages
+ * @root_signal_count: HV_REGISTER_VP_ROOT_SIGNAL_COUNT
+ * @cpuid: CPUID overrides, @nr_cpuid used of @max_cpuid allocated
+ * @msr: MSR overrides, @nr_msr used of @max_msr allocated
+ */
+struct hvsim_vp {
+	struct hvsim_partition *pt;
+	u32 index;
+	struct x86_cpu cpu;
+	u64 *misc;
+	struct hv_u128 pending_event[2];
+	u8 *xsave;
+	u32 xsave_size;
+	struct hv_local_interrupt_controller_state lapic;
+	struct hv_synthetic_timers_state stimers;
+	struct hv_vp_register_page *reg_page;
+	void *msg_page;
+	void *simp;
+	void *siefp;
+	u32 mapped;
+	struct hvsim_stats stats;
+	u64 root_signal_count;
+	struct hvsim_cpuid_result *cpuid;
+	u32 nr_cpuid, max_cpuid;
+	struct hvsim_msr_result *msr;
+	u32 nr_msr, max_msr;
+};
+
 enum hvsim_pt_state {
 	HVSIM_PT_CREATED,
 	HVSIM_PT_INITIALIZED,
@@ -141,6 +213,12 @@ struct hvsim_partition {
 	u32 nr_intercepts;
 	u32 max_intercepts;		/* allocated entries */
 	struct hvsim_gpa_space gpa;
+	/* VPs (hvsim_vp.c) */
+	struct hvsim_vp *vps[HVSIM_MAX_VPS];
+	u32 nr_vps;
+	u64 hypercall_msr;		/* partition-wide HV_X64_REGISTER_HYPERCALL */
+	u64 reference_tsc_msr;		/* partition-wide HV_REGISTER_REFERENCE_TSC */
+	struct hvsim_stats stats;
 };
 
 /* Global model state, protected by hvsim.lock (a hypercall may run with
@@ -184,6 +262,11 @@ extern const unsigned int hvsim_property_nr_hcalls;
 void hvsim_props_init(struct hvsim_partition *pt);
 u64 hvsim_partition_xsave_states(const struct hvsim_partition *pt);
 u64 hvsim_partition_max_xsave_size(const struct hvsim_partition *pt);
+u64 hvsim_partition_features(const struct hvsim_partition *pt, unsigned int bank);
+u64 hvsim_partition_xsave_features(const struct hvsim_partition *pt);
+u64 hvsim_partition_reference_time(const struct hvsim_partition *pt);
+u64 hvsim_partition_pa_width(const struct hvsim_partition *pt);
+u64 hvsim_clock_frequency(void);
 
 /* hvsim_intercept.c */
 extern const struct hvsim_hcall hvsim_intercept_hcalls[];
@@ -200,6 +283,39 @@ int hvsim_gpa_translate(struct hvsim_partition *pt, u64 gfn, u64 *pfn, u32 *flag
 int hvsim_gpa_rw(struct hvsim_partition *pt, u64 gpa, void *buf, size_t len,
 		 bool write);
 void hvsim_memory_debugfs_init(struct dentry *dir);
+
+/* hvsim_vp.c */
+extern const struct hvsim_hcall hvsim_vp_hcalls[];
+extern const unsigned int hvsim_vp_nr_hcalls;
+int hvsim_vp_init(void);
+struct hvsim_vp *hvsim_vp_get(struct hvsim_partition *pt, u32 index);
+void hvsim_vps_destroy(struct hvsim_partition *pt);
+int hvsim_vp_apply_dirty(struct hvsim_vp *vp);
+void hvsim_vp_refresh_page(struct hvsim_vp *vp);
+void hvsim_vp_debugfs_init(struct dentry *dir);
+u16 hvsim_vtl_check(union hv_input_vtl vtl);
+u16 hvsim_vp_lookup(u64 partition_id, u32 index, struct hvsim_vp **vpp);
+
+/* hvsim_vp_state.c */
+extern const struct hvsim_hcall hvsim_vp_state_hcalls[];
+extern const unsigned int hvsim_vp_state_nr_hcalls;
+void hvsim_vp_state_reset(struct hvsim_vp *vp);
+
+/* hvsim_cpuid.c */
+extern const struct hvsim_hcall hvsim_cpuid_hcalls[];
+extern const unsigned int hvsim_cpuid_nr_hcalls;
+void hvsim_vp_cpuid(struct hvsim_vp *vp, u32 leaf, u32 subleaf, bool apply,
+		    u32 res[4]);
+void hvsim_cpuid_hv_leaf(const struct hvsim_partition *pt, u32 leaf, u32 res[4]);
+
+/* hvsim_translate.c */
+extern const struct hvsim_hcall hvsim_translate_hcalls[];
+extern const unsigned int hvsim_translate_nr_hcalls;
+
+/* hvsim_stats.c */
+extern const struct hvsim_hcall hvsim_stats_hcalls[];
+extern const unsigned int hvsim_stats_nr_hcalls;
+void hvsim_stats_free(struct hvsim_stats *st);
 
 /* hvsim_devices.c */
 int hvsim_devices_init(void);

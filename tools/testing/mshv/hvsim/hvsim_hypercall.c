@@ -81,6 +81,11 @@ int hvsim_hypercall_init(void)
 	hvsim_register_hcalls(hvsim_property_hcalls, hvsim_property_nr_hcalls);
 	hvsim_register_hcalls(hvsim_intercept_hcalls, hvsim_intercept_nr_hcalls);
 	hvsim_register_hcalls(hvsim_memory_hcalls, hvsim_memory_nr_hcalls);
+	hvsim_register_hcalls(hvsim_vp_hcalls, hvsim_vp_nr_hcalls);
+	hvsim_register_hcalls(hvsim_vp_state_hcalls, hvsim_vp_state_nr_hcalls);
+	hvsim_register_hcalls(hvsim_cpuid_hcalls, hvsim_cpuid_nr_hcalls);
+	hvsim_register_hcalls(hvsim_translate_hcalls, hvsim_translate_nr_hcalls);
+	hvsim_register_hcalls(hvsim_stats_hcalls, hvsim_stats_nr_hcalls);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 
 #include "hvsim.h"
+#include "hvsim_synic.h"
 
 struct hvsim_state hvsim = {
 	.lock = __SPIN_LOCK_UNLOCKED(hvsim.lock),
@@ -235,7 +236,9 @@ static void hvsim_debugfs_init(void)
 	debugfs_create_file("fault", 0600, hvsim_debugfs, NULL,
 			    &hvsim_fault_fops);
 	debugfs_create_u32("rep_slice", 0644, hvsim_debugfs, &hvsim_rep_slice);
+	hvsim_synic_debugfs_init(hvsim_debugfs);
 	hvsim_memory_debugfs_init(hvsim_debugfs);
+	hvsim_vp_debugfs_init(hvsim_debugfs);
 }
 
 /* ---------------------------------------------------------------- init ---- */
@@ -253,6 +256,9 @@ static int __init hvsim_init(void)
 	ret = hvsim_devices_init();
 	if (ret)
 		goto err_synic;
+	ret = hvsim_vp_init();
+	if (ret)
+		goto err_devices;
 	hvsim_hypercall_init();
 	hvsim.next_id = 0x1000;
 	hvsim_pool_init(&hvsim.root_pool);
@@ -266,6 +272,8 @@ static int __init hvsim_init(void)
 		root ? "root" : "guest", hvsim_scheduler, hvsim_rep_slice);
 	return 0;
 
+err_devices:
+	hvsim_devices_exit();
 err_synic:
 	hvsim_synic_exit();
 err_free_pages:

@@ -11,6 +11,8 @@
  *   partition (CREATE)          root      HVSIM_COST_PARTITION
  *   initialized partition       child     HVSIM_COST_INITIALIZE
  *   GPA page table / directory  child     1 (hvsim_memory.c)
+ *   VP                          child     8 (hvsim_vp.c)
+ *   mapped stats page           root      1 (hvsim_stats.c)
  *
  * Deposited pages belong to the hypervisor: hvsim fills them with a poison
  * pattern and checks it when they are withdrawn, so a root that keeps
@@ -207,6 +209,7 @@ static u16 hvsim_finalize_partition(struct hvsim_call *c)
 	if (pt->state != HVSIM_PT_INITIALIZED)
 		return HV_STATUS_INVALID_PARTITION_STATE;
 	/* Every object of the partition is gone: its pool is free again. */
+	hvsim_vps_destroy(pt);
 	hvsim_gpa_destroy(pt);
 	hvsim_intercepts_free(pt);
 	pt->props.async_pending = false;
@@ -220,6 +223,8 @@ static void hvsim_partition_free(struct hvsim_partition *pt)
 	list_del(&pt->node);
 	hvsim.nr_partitions--;
 	hvsim.root_pool.used -= pt->root_pages;
+	hvsim_vps_destroy(pt);
+	hvsim_stats_free(&pt->stats);
 	hvsim_gpa_destroy(pt);
 	hvsim_intercepts_free(pt);
 	xa_destroy(&pt->pool.pfns);

@@ -21,6 +21,7 @@
 #include <linux/string.h>
 
 #include "hvsim.h"
+#include "hvsim_synic.h"
 
 /* --------------------------------------------------- host capabilities ---- */
 
@@ -207,6 +208,30 @@ u64 hvsim_partition_max_xsave_size(const struct hvsim_partition *pt)
 	return xsave_size(xsave_features(pt));
 }
 
+/* Feature bank @bank (0, 1) of a partition (NULL: the host), for CPUID. */
+u64 hvsim_partition_features(const struct hvsim_partition *pt, unsigned int bank)
+{
+	return features(pt, bank);
+}
+
+/* PROCESSOR_XSAVE_FEATURES of a partition (NULL: the host), for CPUID. */
+u64 hvsim_partition_xsave_features(const struct hvsim_partition *pt)
+{
+	return xsave_features(pt);
+}
+
+/* PHYSICAL_ADDRESS_WIDTH of a partition (NULL: the host). */
+u64 hvsim_partition_pa_width(const struct hvsim_partition *pt)
+{
+	return pt ? pt->props.physical_address_width : phys_addr_bits;
+}
+
+/* PROCESSOR_CLOCK_FREQUENCY, for HV_REGISTER_PROCESSOR_CLOCK_FREQUENCY. */
+u64 hvsim_clock_frequency(void)
+{
+	return clock_hz;
+}
+
 /* Partition reference time in 100 ns units; it stops while frozen. */
 static u64 reference_time(const struct hvsim_partition *pt)
 {
@@ -290,6 +315,12 @@ static void set_time_freeze(struct hvsim_partition *pt, u64 v)
 	else
 		p->ref_stamp_ns = ktime_get_ns();
 	p->time_freeze = v;
+}
+
+/* Partition reference time (100 ns), for HV_REGISTER_TIME_REF_COUNT. */
+u64 hvsim_partition_reference_time(const struct hvsim_partition *pt)
+{
+	return reference_time(pt);
 }
 
 static u64 get_reference_time(const struct hvsim_partition *pt)
@@ -574,9 +605,14 @@ static u16 hvsim_set_partition_property(struct hvsim_call *c)
 		/* One outstanding asynchronous call per partition. */
 		if (pt->props.async_pending)
 			return HV_STATUS_OBJECT_IN_USE;
+		/*
+		 * The completion is queued now and reaches the root through
+		 * its SynIC interrupt after this call returns; the call is no
+		 * longer outstanding inside the model.
+		 */
+		if (hvsim_synic_post_async_completion(pt->id, HV_STATUS_SUCCESS))
+			return HV_STATUS_INSUFFICIENT_BUFFERS;
 		prop->set(pt, in->property_value);
-		pt->props.async_pending = true;
-		pt->props.async_status = HV_STATUS_SUCCESS;
 		return HV_STATUS_CALL_PENDING;
 	}
 	prop->set(pt, in->property_value);

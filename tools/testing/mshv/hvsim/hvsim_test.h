@@ -61,6 +61,28 @@ u64 hvsim_gpa_pool_pages(u64 partition_id);
 int hvsim_get_property(u64 partition_id, u32 code, u64 *value);
 u32 hvsim_intercept_installed(u64 partition_id, u32 type, u64 param);
 
+/*
+ * VPs (hvsim_vp.c, hvsim_cpuid.c, hvsim_stats.c): read or write a register
+ * as GET/SET_VP_REGISTERS would (-ESRCH no such VP; get: -ENOENT unknown
+ * name; set: -EINVAL refused), VPs of a partition, load the register
+ * page's dirty classes as the scheduler does before a run, the register
+ * names hvsim has (all, or only the writable ones; returns the count and
+ * fills at most @max), CPUID of a VP with its overrides applied, and the
+ * counters the root scheduler model will maintain.
+ */
+union hv_register_value;
+int hvsim_vp_get_reg(u64 partition_id, u32 vp_index, u32 name,
+		     union hv_register_value *v);
+int hvsim_vp_set_reg(u64 partition_id, u32 vp_index, u32 name,
+		     const union hv_register_value *v);
+u32 hvsim_vp_count(u64 partition_id);
+int hvsim_vp_apply_dirty_id(u64 partition_id, u32 vp_index);
+unsigned int hvsim_vp_reg_names(u32 *names, unsigned int max, bool writable);
+int hvsim_vp_cpuid_id(u64 partition_id, u32 vp_index, u32 leaf, u32 subleaf,
+		      u32 res[4]);
+int hvsim_vp_set_root_signal_count(u64 partition_id, u32 vp_index, u64 count);
+int hvsim_vp_set_dispatch_blocked(u64 partition_id, u32 vp_index, u64 value);
+
 /* Reps a rep call processes before returning early (0: all). */
 extern unsigned int hvsim_rep_slice;
 

@@ -6,7 +6,8 @@
 #include "x86_engine_priv.h"
 
 static_assert(sizeof(struct x86_ctx) <=
-	      sizeof(((struct x86_exit *)0)->scratch));
+	      sizeof(((struct x86_exit *)0)->scratch),
+	      "X86_SCRATCH_WORDS too small");
 
 #define EXIT_HDR_SIZE	offsetof(struct x86_exit, scratch)
 
@@ -205,6 +206,11 @@ enum x86_exit_reason x86_run(struct x86_cpu *cpu, const struct x86_env *env,
 		if (env->cancel && !(n % X86_CANCEL_INTERVAL) &&
 		    env->cancel(env->ctx)) {
 			exit->reason = X86_EXIT_CANCELLED;
+			exit->rip = cpu->rip;
+			break;
+		}
+		if (env->irq_window_exit && x86_can_inject_interrupt(cpu)) {
+			exit->reason = X86_EXIT_IRQ_WINDOW;
 			exit->rip = cpu->rip;
 			break;
 		}

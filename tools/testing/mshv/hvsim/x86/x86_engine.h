@@ -236,6 +236,9 @@ enum x86_msr_result {
  *	true stops the run with %X86_EXIT_CANCELLED.  Optional.
  * @exception_bitmap: bit n set: exception vector n exits with
  *	%X86_EXIT_EXCEPTION instead of being delivered to the guest.
+ * @irq_window_exit: exit with %X86_EXIT_IRQ_WINDOW before the next
+ *	instruction as soon as an external interrupt can be injected
+ *	(x86_can_inject_interrupt()); set it while an interrupt is pending.
  */
 struct x86_env {
 	void *ctx;
@@ -246,6 +249,7 @@ struct x86_env {
 	u64 (*read_tsc)(void *ctx);
 	bool (*cancel)(void *ctx);
 	u32 exception_bitmap;
+	bool irq_window_exit;
 };
 
 #define X86_CANCEL_INTERVAL	256
@@ -261,6 +265,7 @@ enum x86_exit_reason {
 	X86_EXIT_TRIPLE_FAULT,	/* -> HVMSG_UNRECOVERABLE_EXCEPTION */
 	X86_EXIT_BUDGET,	/* budget instructions retired */
 	X86_EXIT_CANCELLED,	/* &x86_env.cancel returned true */
+	X86_EXIT_IRQ_WINDOW,	/* &x86_env.irq_window_exit and IF=1, no shadow */
 };
 
 #define X86_SCRATCH_WORDS	320
@@ -404,7 +409,9 @@ enum x86_exit_reason x86_inject_interrupt(struct x86_cpu *cpu,
  * @exit: filled if the delivery needs the caller
  *
  * For hvsim's HV_REGISTER_PENDING_INTERRUPTION of type "hardware
- * exception".  Return: as x86_inject_interrupt().
+ * exception".  The exception_bitmap is not consulted.
+ *
+ * Return: as x86_inject_interrupt().
  */
 enum x86_exit_reason x86_inject_exception(struct x86_cpu *cpu,
 					  const struct x86_env *env, u8 vector,

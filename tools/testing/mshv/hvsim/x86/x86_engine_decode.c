@@ -178,6 +178,7 @@ static int decode_ea32(struct x86_ctx *c, u8 rm)
 		ea += g[base];
 		if (base == X86_RSP || base == X86_RBP)
 			c->ea_seg = X86_SS;
+		c->ea_rsp = base == X86_RSP;
 	}
 	if (c->mod == 1) {
 		r = getimm(c, 1, &d);
@@ -208,6 +209,7 @@ int x86_decode(struct x86_ctx *c)
 	c->has_modrm = false;
 	c->mem = false;
 	c->rip_rel = false;
+	c->ea_rsp = false;
 	c->imm = 0;
 	c->imm2 = 0;
 	c->mod = 3;

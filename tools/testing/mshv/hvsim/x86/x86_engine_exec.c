@@ -1523,7 +1523,7 @@ static int exec(struct x86_ctx *c)
 	case 0x63:
 		if (c->code != 8)
 			return x86_fault(c, X86_UD, 0);	/* ARPL */
-		r = rm_get(c, 4, &v);
+		r = rm_get(c, osz == 8 ? 4 : osz, &v);
 		if (!r)
 			rset(c, c->reg, osz, x86_sext(v, 4));
 		return r;
@@ -1614,9 +1614,11 @@ static int exec(struct x86_ctx *c)
 		if (c->reg & 7)
 			return x86_fault(c, X86_UD, 0);
 		r = x86_pop(c, osz, &v);
-		if (!r)
-			r = rm_set(c, osz, v);
-		return r;
+		if (r)
+			return r;
+		if (c->ea_rsp)	/* address computed after the increment */
+			c->ea = (c->ea + osz) & x86_mask(c->adsize);
+		return rm_set(c, osz, v);
 	case 0x90:
 		if (c->rex & 1) {			/* XCHG R8, RAX */
 			v = rget(c, 8, osz);

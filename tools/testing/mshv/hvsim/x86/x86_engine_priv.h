@@ -51,6 +51,7 @@ struct x86_ctx {
 	u8 mod, reg, rm;	/* reg and rm include REX.R/REX.B */
 	bool mem;		/* ModRM r/m is a memory operand */
 	bool rip_rel;
+	bool ea_rsp;		/* the address uses rSP as its base */
 	u8 ea_seg;
 	u64 ea;
 	u64 imm, imm2;

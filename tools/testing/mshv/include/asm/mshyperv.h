@@ -31,6 +31,12 @@ u64 hv_do_fast_hypercall16(u16 code, u64 input1, u64 input2);
 u64 hv_get_msr(unsigned int reg);
 void hv_set_msr(unsigned int reg, u64 value);
 
+/*
+ * The vector the root programs into its SINTs.  On x86 it comes from
+ * <asm/irq_vectors.h>; hvsim ignores the value beyond its validity check.
+ */
+#define HYPERVISOR_CALLBACK_VECTOR	0xf3
+
 /* The HYPERVISOR_CALLBACK_VECTOR hook added by core patch 0001. */
 void hv_setup_mshv_handler(void (*handler)(void));
 void hv_remove_mshv_handler(void);

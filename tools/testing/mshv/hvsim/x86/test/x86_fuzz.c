@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzzer of the hvsim x86 engine: random bytes as guest code (and random
- * data, registers and, sometimes, random system state) in real, 32-bit
- * protected (with and without paging) and 64-bit long mode.  Exits are
- * handled the way a VMM would (skip the I/O instruction, inject an
- * interrupt after HLT, start over after a triple fault or MMIO access).
- * Build with ASan/UBSan (make fuzz); it reports the instructions executed.
+ * Userspace driver of the x86 engine fuzzer (x86_fuzz_core.c); build it
+ * with ASan/UBSan (make fuzz).  It reports the instructions executed.
  *
  *   x86_fuzz [-n INSTRUCTIONS] [-s SEED]     (default 10000000, seed 1)
  *
@@ -17,217 +13,27 @@
 #include <string.h>
 #include "x86_test.h"
 
-#define CODE	0x1000
-
-static u64 rng_state;
-
-static u64 rnd(void)
-{
-	u64 x = rng_state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static void rnd_fill(u8 *p, unsigned int n)
-{
-	while (n--)
-		*p++ = (u8)rnd();
-}
-
-static void setup(struct xt *t, int mode)
-{
-	xt_init(t);
-	switch (mode & 3) {
-	case 0:
-		xt_mode_real(t);
-		break;
-	case 1:
-		xt_mode_pm32(t);
-		break;
-	case 2:
-		xt_mode_pm32(t);
-		t->cpu.cr0 |= X86_CR0_PG;
-		t->cpu.cr3 = 0x14000;
-		break;
-	default:
-		xt_mode_lm64(t);
-		break;
-	}
-}
-
-/* Arbitrary system state: the engine must cope with anything. */
-static void chaos(struct xt *t)
-{
-	struct x86_cpu *c = &t->cpu;
-	int i;
-
-	for (i = 0; i < X86_NR_SREGS; i++) {
-		if (rnd() & 1)
-			continue;
-		c->seg[i].attributes = rnd();
-		c->seg[i].limit = (rnd() & 1) ? rnd() : 0xffffffff;
-		c->seg[i].base = (rnd() & 1) ? rnd() & 0xfffff : 0;
-		c->seg[i].selector = rnd();
-	}
-	if (rnd() & 1)
-		c->cr0 ^= 1ULL << (rnd() % 32);
-	if (rnd() & 1)
-		c->cr4 ^= 1ULL << (rnd() % 22);
-	if (rnd() & 1)
-		c->efer ^= 1ULL << (rnd() % 12);
-	if (rnd() & 1)
-		c->rflags = (rnd() & 0x3f7fd5) | 2;
-	if (rnd() & 1)
-		c->idtr.limit = rnd();
-	if (rnd() & 1)
-		c->gdtr.limit = rnd();
-	if (rnd() & 1)
-		c->tr.limit = rnd();
-	if (rnd() & 1)
-		c->cr3 = rnd() & 0x3ff000;
-	c->interrupt_shadow = rnd() & 1;
-	/* random page-table and descriptor-table bytes */
-	if (rnd() & 1)
-		rnd_fill(t->mem + 0x10000 + (rnd() % 0x6000), 64);
-	if (rnd() & 1)
-		rnd_fill(t->mem + 0x500 + (rnd() % 0x100), 16);
-	if (rnd() & 1)
-		rnd_fill(t->mem + 0x4000 + (rnd() % 0x1000), 32);
-}
-
-/*
- * Instruction-shaped random code: optional prefixes, a one- or two-byte
- * opcode, then random ModRM/SIB/displacement/immediate bytes (whatever the
- * decoder does not consume starts the next instruction).
- */
-static void shaped_code(u8 *p, unsigned int n)
-{
-	static const u8 prefixes[] = {
-		0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x26, 0x2e, 0x36, 0x3e, 0x64,
-		0x65, 0x40, 0x41, 0x44, 0x48, 0x49, 0x4c, 0x4f,
-	};
-	unsigned int i = 0, k;
-
-	while (i + 16 <= n) {
-		while (!(rnd() % 3))
-			p[i++] = prefixes[rnd() % ARRAY_SIZE(prefixes)];
-		if (rnd() % 3 == 0)
-			p[i++] = 0x0f;
-		p[i++] = (u8)rnd();
-		for (k = 0; k < 6; k++) {
-			/* ModRM: favour register and simple memory forms */
-			p[i++] = k == 0 && (rnd() & 1) ? 0xc0 | (rnd() & 0x3f) :
-				 (u8)rnd();
-		}
-	}
-	while (i < n)
-		p[i++] = 0x90;
-}
-
-static u64 rnd_reg(void)
-{
-	switch (rnd() % 4) {
-	case 0:
-		return rnd();
-	case 1:
-		return 0x8000 + (rnd() & 0x1fff);
-	default:
-		return rnd() & 0xffff;
-	}
-}
-
-static void new_program(struct xt *t)
-{
-	int mode = rnd() % 4, i;
-
-	setup(t, mode);
-	if (rnd() & 1)
-		rnd_fill(t->mem + CODE, 0x2000);
-	else
-		shaped_code(t->mem + CODE, 0x2000);
-	rnd_fill(t->mem + 0x8000, 0x2000);
-	for (i = 0; i < X86_NR_GPRS; i++)
-		t->cpu.gpr[i] = rnd_reg();
-	t->cpu.gpr[X86_RSP] = 0xf000;
-	if (!(rnd() % 8))
-		chaos(t);
-}
-
-static u64 run_some(struct xt *t, u64 budget)
-{
-	struct x86_exit *ex = &t->exit;
-	u64 before = t->cpu.retired, done;
-	enum x86_exit_reason r;
-	u64 gpa;
-	u32 err;
-
-	r = x86_run(&t->cpu, &t->env, ex, budget);
-	done = t->cpu.retired - before;
-	x86_translate(&t->cpu, &t->env, t->cpu.rip, X86_ACCESS_EXECUTE,
-		      rnd() & 1, &gpa, &err);
-	x86_execution_state(&t->cpu);
-	switch (r) {
-	case X86_EXIT_IO:
-	case X86_EXIT_CPUID:
-	case X86_EXIT_MSR:
-	case X86_EXIT_EXCEPTION:
-		if (ex->insn_len && ex->insn_len <= 15 && (rnd() & 7))
-			t->cpu.rip += ex->insn_len;
-		else if (r == X86_EXIT_EXCEPTION)
-			x86_inject_exception(&t->cpu, &t->env,
-					     ex->exception.vector,
-					     ex->exception.error_code_valid,
-					     ex->exception.error_code, ex);
-		else
-			new_program(t);
-		break;
-	case X86_EXIT_HLT:
-		if (rnd() & 3)
-			x86_inject_interrupt(&t->cpu, &t->env, rnd(), ex);
-		else
-			new_program(t);
-		break;
-	case X86_EXIT_BUDGET:
-		if (x86_can_inject_interrupt(&t->cpu) && !(rnd() % 4))
-			x86_inject_interrupt(&t->cpu, &t->env, 0x20 + rnd() % 32,
-					     ex);
-		if (!(rnd() % 16))
-			new_program(t);
-		break;
-	default:
-		new_program(t);
-		break;
-	}
-	return done;
-}
-
 #ifdef LIBFUZZER
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static struct xt t;
-	unsigned int n;
+	int n;
 
 	if (!t.mem)
 		t.mem = calloc(1, XT_MEM_SIZE);
 	if (!size)
 		return 0;
-	setup(&t, data[0]);
-	n = size - 1 > 0x2000 ? 0x2000 : size - 1;
-	memcpy(t.mem + CODE, data + 1, n);
-	rng_state = 0x9e3779b97f4a7c15ULL ^ size ^ ((u64)data[0] << 32);
+	xt_fuzz_seed(size ^ ((u64)data[0] << 32));
+	xt_fuzz_load(&t, data, size > 0x2001 ? 0x2001 : size);
 	for (n = 0; n < 4; n++)
-		run_some(&t, 5000);
+		xt_fuzz_step(&t, 5000);
 	return 0;
 }
 #else
 int main(int argc, char **argv)
 {
 	static struct xt t;
-	u64 target = 10000000, done = 0, seed = 1, runs = 0;
+	u64 target = 10000000, done, seed = 1, runs;
 	int i;
 
 	for (i = 1; i < argc - 1; i++) {
@@ -236,15 +42,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "-s"))
 			seed = strtoull(argv[++i], NULL, 0);
 	}
-	rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
 	t.mem = calloc(1, XT_MEM_SIZE);
 	if (!t.mem)
 		return 2;
-	new_program(&t);
-	while (done < target) {
-		done += run_some(&t, 1 + rnd() % 5000);
-		runs++;
-	}
+	done = xt_fuzz(&t, seed, target, &runs);
 	printf("fuzz: seed %llu: %llu instructions in %llu runs\n",
 	       (unsigned long long)seed, (unsigned long long)done,
 	       (unsigned long long)runs);

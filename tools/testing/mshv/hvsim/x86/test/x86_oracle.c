@@ -147,6 +147,8 @@ static const struct form forms[] = {
 	F("movsx8_16", ~0ULL, 2, K_PLAIN, 0x66, 0x0f, 0xbe, 0xc1),
 	F("movzx16_64", ~0ULL, 8, K_PLAIN, 0x48, 0x0f, 0xb7, 0xc1),
 	F("movsxd", ~0ULL, 8, K_PLAIN, 0x48, 0x63, 0xc1),
+	F("movsxd16", ~0ULL, 2, K_PLAIN, 0x66, 0x63, 0xc1),
+	F("movsxd32", ~0ULL, 4, K_PLAIN, 0x63, 0xc1),
 	F("xchg8", ~0ULL, 1, K_PLAIN, 0x86, 0xe1),
 	F("lea_sib", ~0ULL, 8, K_PLAIN, 0x48, 0x8d, 0x44, 0x48, 0x85),
 };
@@ -252,6 +254,8 @@ static int engine_bytes(const struct form *f, int mode, u8 *out)
 		return f->len;
 	}
 	if ((f->bytes[0] & 0xf0) == 0x40)	/* REX */
+		return 0;
+	if (f->bytes[f->bytes[0] == 0x66] == 0x63)	/* ARPL outside 64-bit */
 		return 0;
 	if (mode == 1) {
 		memcpy(out, f->bytes, f->len);

@@ -1635,6 +1635,43 @@ static void t_retf_outer(struct xt *t)
 	EQ(get(t, 0xe000 - 24, 4), 0x08);
 }
 
+static void t_pop_rsp_mem(struct xt *t)
+{
+	/* pop qword [rsp + 8]: the address uses RSP after the increment */
+	static const u8 code[] = {
+		0x6a, 0x11,			/* push 0x11 */
+		0x8f, 0x44, 0x24, 0x08,		/* pop qword [rsp + 8] */
+		0xf4,
+	};
+
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(R(RSP), STACK);
+	EQ(get(t, STACK + 8, 8), 0x11);
+}
+
+static void t_irq_window(struct xt *t)
+{
+	/* cli; nop; sti; nop; nop: the window opens after the shadow */
+	static const u8 code[] = { 0xfa, 0x90, 0xfb, 0x90, 0x90, 0xf4 };
+
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	t->cpu.rflags |= X86_FLAGS_IF;
+	t->env.irq_window_exit = true;
+	EQ(RUN(100), X86_EXIT_IRQ_WINDOW);
+	EQ(t->exit.rip, CODE);
+	t->cpu.rflags &= ~X86_FLAGS_IF;
+	EQ(RUN(100), X86_EXIT_IRQ_WINDOW);
+	EQ(t->exit.rip, CODE + 4);
+	EQ(t->cpu.retired, 4);
+	EQ(x86_inject_interrupt(&t->cpu, &t->env, 0x40, &t->exit),
+	   X86_EXIT_NONE);
+	EQ(t->cpu.rip, HANDLER(0x40));
+	EQ(get(t, STACK - 40, 8), CODE + 4);
+}
+
 const struct xt_case xt_cases[] = {
 	{ "real/add16 flags", t_add16 },
 	{ "real/sub8 flags", t_sub8 },
@@ -1712,6 +1749,8 @@ const struct xt_case xt_cases[] = {
 	{ "sys/control registers", t_crs },
 	{ "sys/lldt ldt segment", t_lldt },
 	{ "pm32/retf imm16 to ring 3", t_retf_outer },
+	{ "lm64/pop to rsp-based memory", t_pop_rsp_mem },
+	{ "irq/interrupt window exit", t_irq_window },
 };
 
 const unsigned int xt_ncases = ARRAY_SIZE(xt_cases);

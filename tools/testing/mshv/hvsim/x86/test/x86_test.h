@@ -56,4 +56,10 @@ void xt_mode_pm32(struct xt *t);
 void xt_mode_lm64(struct xt *t);
 void xt_load(struct xt *t, u64 gpa, const u8 *code, unsigned int len);
 
+/* fuzzer (x86_fuzz_core.c) */
+void xt_fuzz_seed(u64 seed);
+void xt_fuzz_load(struct xt *t, const u8 *data, unsigned int size);
+u64 xt_fuzz_step(struct xt *t, u64 budget);
+u64 xt_fuzz(struct xt *t, u64 seed, u64 target, u64 *runs);
+
 #endif /* _HVSIM_X86_TEST_H */

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mshv_root: the root partition's synthetic interrupt controller.
+ *
+ * The hypervisor tells the root about its guests through SINT0 of the
+ * root's own SynIC on each CPU: intercept notifications, scheduler
+ * signals, completions of asynchronous hypercalls.  For the root the
+ * hypervisor provides the message, event-flag and event-ring pages; each
+ * CPU maps them and enables them when it comes online, and gives them back
+ * when it goes offline or the module unloads.
+ *
+ * The interrupt handler consumes one message per SINT0 slot and always
+ * acknowledges it -- known or not, valid or not -- so that a slot never
+ * stays occupied and blocks every later message of that CPU.
+ */
+#define pr_fmt(fmt) "mshv_root: " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/io.h>
+#include <linux/percpu.h>
+
+#include "mshv_root.h"
+
+/* The root's SynIC pages on one CPU. */
+struct mshv_synic {
+	struct hv_message_page *msg;
+	union hv_synic_event_flags *flags;
+	void *ring;
+};
+
+static DEFINE_PER_CPU(struct mshv_synic, mshv_synic);
+static enum cpuhp_state mshv_synic_cpuhp;
+
+/* Bits 0 (enable) and 12-63 (page base) of SIMP, SIEFP and SIRBP. */
+#define MSHV_SYNIC_PAGE_ENABLE	BIT_ULL(0)
+#define MSHV_SYNIC_PAGE_BASE	GENMASK_ULL(63, 12)
+
+/*
+ * Map the page the hypervisor chose for @msr and enable it, keeping the
+ * base and the preserved bits 1-11 as read.
+ */
+static void *mshv_synic_enable_page(unsigned int msr)
+{
+	u64 val = hv_get_msr(msr);
+	void *page;
+
+	page = memremap(val & MSHV_SYNIC_PAGE_BASE, HV_HYP_PAGE_SIZE, MEMREMAP_WB);
+	if (!page)
+		return NULL;
+	hv_set_msr(msr, val | MSHV_SYNIC_PAGE_ENABLE);
+	return page;
+}
+
+static void mshv_synic_disable_page(unsigned int msr, void *page)
+{
+	if (!page)
+		return;
+	hv_set_msr(msr, hv_get_msr(msr) & ~MSHV_SYNIC_PAGE_ENABLE);
+	memunmap(page);
+}
+
+static int mshv_synic_cpu_offline(unsigned int cpu)
+{
+	struct mshv_synic *s = this_cpu_ptr(&mshv_synic);
+	union hv_synic_sint sint;
+
+	sint.as_uint64 = hv_get_msr(HV_MSR_SINT0 + HV_SYNIC_INTERCEPTION_SINT_INDEX);
+	sint.masked = 1;
+	hv_set_msr(HV_MSR_SINT0 + HV_SYNIC_INTERCEPTION_SINT_INDEX, sint.as_uint64);
+
+	mshv_synic_disable_page(HV_MSR_SIRBP, s->ring);
+	mshv_synic_disable_page(HV_MSR_SIEFP, s->flags);
+	mshv_synic_disable_page(HV_MSR_SIMP, s->msg);
+	memset(s, 0, sizeof(*s));
+	/* Leave SCONTROL alone: the root's VMBus stack may share the SynIC. */
+	return 0;
+}
+
+static int mshv_synic_cpu_online(unsigned int cpu)
+{
+	struct mshv_synic *s = this_cpu_ptr(&mshv_synic);
+	union hv_synic_scontrol sctrl;
+	union hv_synic_sint sint;
+
+	s->msg = mshv_synic_enable_page(HV_MSR_SIMP);
+	s->flags = mshv_synic_enable_page(HV_MSR_SIEFP);
+	s->ring = mshv_synic_enable_page(HV_MSR_SIRBP);
+	if (!s->msg || !s->flags || !s->ring) {
+		mshv_synic_cpu_offline(cpu);
+		return -EFAULT;
+	}
+
+	sint.as_uint64 = 0;
+	sint.vector = HYPERVISOR_CALLBACK_VECTOR;
+	sint.masked = 0;
+	/* Hypervisors that deprecate auto-EOI want an explicit APIC EOI. */
+	sint.auto_eoi = !(ms_hyperv.hints & HV_DEPRECATING_AEOI_RECOMMENDED);
+	hv_set_msr(HV_MSR_SINT0 + HV_SYNIC_INTERCEPTION_SINT_INDEX, sint.as_uint64);
+
+	sctrl.as_uint64 = hv_get_msr(HV_MSR_SCONTROL);
+	sctrl.enable = 1;
+	hv_set_msr(HV_MSR_SCONTROL, sctrl.as_uint64);
+	return 0;
+}
+
+static void mshv_synic_handle(const struct hv_message *msg)
+{
+	const struct hv_async_completion_message_payload *done;
+
+	switch (msg->header.message_type) {
+	case HVMSG_ASYNC_CALL_COMPLETION:
+		done = (const void *)msg->u.payload;
+		mshv_partition_async_complete(done->partition_id, done->status);
+		break;
+	default:
+		pr_warn_ratelimited("unexpected hypervisor message %#x\n",
+				    msg->header.message_type);
+		break;
+	}
+}
+
+/*
+ * Called from the hypervisor callback vector on this CPU.  A message the
+ * hypervisor delivers while we acknowledge raises the vector again, so one
+ * message per call is enough.
+ */
+static void mshv_synic_isr(void)
+{
+	struct mshv_synic *s = this_cpu_ptr(&mshv_synic);
+	struct hv_message *msg;
+	u32 type;
+
+	if (!s->msg)
+		return;
+	msg = &s->msg->sint_message[HV_SYNIC_INTERCEPTION_SINT_INDEX];
+	type = READ_ONCE(msg->header.message_type);
+	if (type == HVMSG_NONE)
+		return;
+	/* The payload was written before the type. */
+	virt_rmb();
+	mshv_synic_handle(msg);
+	/* Free the slot; EOM if the hypervisor has more queued for it. */
+	vmbus_signal_eom(msg, type);
+}
+
+/**
+ * mshv_synic_init() - enable SINT0 on every CPU and install the handler
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_synic_init(void)
+{
+	int ret;
+
+	hv_setup_mshv_handler(mshv_synic_isr);
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "mshv_root/synic:online",
+				mshv_synic_cpu_online, mshv_synic_cpu_offline);
+	if (ret < 0) {
+		hv_remove_mshv_handler();
+		return ret;
+	}
+	mshv_synic_cpuhp = ret;
+	return 0;
+}
+
+/**
+ * mshv_synic_exit() - disable SINT0 everywhere and remove the handler
+ *
+ * After this no handler runs: every CPU's SINT0 is masked and its pages are
+ * disabled before the handler is removed, and synchronize_rcu() waits for
+ * handlers already running (they run with interrupts disabled).
+ */
+void mshv_synic_exit(void)
+{
+	cpuhp_remove_state(mshv_synic_cpuhp);
+	hv_remove_mshv_handler();
+	synchronize_rcu();
+}

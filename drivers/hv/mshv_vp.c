@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mshv_root: virtual processors and the VP fd.
+ *
+ * MSHV_CREATE_VP creates the hypervisor VP, maps the pages the hypervisor
+ * shares for it (intercept message page; register page; statistics pages
+ * under the root scheduler) and returns a VP fd.  The VP object lives until
+ * the partition is torn down, because the hypervisor's VP does too (only
+ * FINALIZE_PARTITION deletes VPs): closing a VP fd only drops the fd's
+ * reference to the partition, and a second MSHV_CREATE_VP with the same
+ * index fails with -EEXIST.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "mshv_root.h"
+
+static struct page *mshv_vp_map_page(struct mshv_vp *vp, u32 type, int *err)
+{
+	u64 pfn;
+
+	*err = mshv_hvcall_map_vp_state_page(vp->partition->id, vp->index, type, &pfn);
+	if (*err)
+		return NULL;
+	/* A root page of the hypervisor's choosing, in the direct map. */
+	if (!pfn_valid(pfn)) {
+		mshv_hvcall_unmap_vp_state_page(vp->partition->id, vp->index, type);
+		*err = -EIO;
+		return NULL;
+	}
+	return pfn_to_page(pfn);
+}
+
+static void mshv_vp_unmap_stats(struct mshv_vp *vp)
+{
+	unsigned int area;
+
+	for (area = 0; area < ARRAY_SIZE(vp->stats_pages); area++) {
+		if (!vp->stats_pages[area])
+			continue;
+		mshv_hvcall_unmap_vp_stats_page(vp->partition->id, vp->index, area);
+		vp->stats_pages[area] = NULL;
+	}
+}
+
+/*
+ * The root scheduler needs the VP's dispatch-thread counter, which the
+ * hypervisor publishes in statistics pages.  Hypervisors that do not offer
+ * the PARENT area reject it: that one is optional.
+ */
+static int mshv_vp_map_stats(struct mshv_vp *vp)
+{
+	unsigned int area;
+	u64 pfn;
+	int ret;
+
+	for (area = HV_STATS_AREA_SELF; area <= HV_STATS_AREA_PARENT; area++) {
+		ret = mshv_hvcall_map_vp_stats_page(vp->partition->id, vp->index,
+						    area, &pfn);
+		if (ret && area == HV_STATS_AREA_PARENT)
+			break;
+		if (ret)
+			return ret;
+		if (!pfn_valid(pfn)) {
+			mshv_hvcall_unmap_vp_stats_page(vp->partition->id, vp->index,
+							area);
+			return -EIO;
+		}
+		vp->stats_pages[area] = pfn_to_page(pfn);
+	}
+	return 0;
+}
+
+/* Give the hypervisor's pages back (before FINALIZE_PARTITION). */
+static void mshv_vp_unmap_pages(struct mshv_vp *vp)
+{
+	mshv_vp_unmap_stats(vp);
+	if (vp->register_page)
+		mshv_hvcall_unmap_vp_state_page(vp->partition->id, vp->index,
+						HV_VP_STATE_PAGE_REGISTERS);
+	if (vp->intercept_page)
+		mshv_hvcall_unmap_vp_state_page(vp->partition->id, vp->index,
+						HV_VP_STATE_PAGE_INTERCEPT_MESSAGE);
+	vp->register_page = NULL;
+	vp->intercept_page = NULL;
+}
+
+/**
+ * mshv_partition_release_vps() - dismantle every VP of a dying partition
+ * @pt: the partition, already unpublished from the interrupt handler's table
+ *
+ * Unmaps the hypervisor pages of each VP; the VPs themselves are deleted by
+ * FINALIZE_PARTITION, after which mshv_partition_free_vps() frees them.
+ */
+void mshv_partition_release_vps(struct mshv_partition *pt)
+{
+	unsigned int i;
+
+	for (i = 0; i < MSHV_MAX_VPS; i++) {
+		struct mshv_vp *vp = rcu_dereference_protected(pt->vps[i], 1);
+
+		if (vp)
+			mshv_vp_unmap_pages(vp);
+	}
+}
+
+/**
+ * mshv_partition_free_vps() - free the VP objects of a finalized partition
+ * @pt: the partition
+ */
+void mshv_partition_free_vps(struct mshv_partition *pt)
+{
+	unsigned int i;
+
+	for (i = 0; i < MSHV_MAX_VPS; i++) {
+		struct mshv_vp *vp = rcu_dereference_protected(pt->vps[i], 1);
+
+		if (!vp)
+			continue;
+		RCU_INIT_POINTER(pt->vps[i], NULL);
+		kfree(vp);
+	}
+}
+
+/* ----------------------------------------------------------- VP fd ---- */
+
+static long mshv_vp_ioctl_get_set_state(struct mshv_vp *vp, bool set,
+					void __user *uarg)
+{
+	struct mshv_get_set_vp_state args;
+	u64 xsave_states = 0, size, *pfns = NULL;
+	struct page **pages = NULL;
+	unsigned int nr_pages = 0;
+	u8 *bytes = NULL;
+	u32 type;
+	int ret, got;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.type >= MSHV_VP_STATE_COUNT ||
+	    memchr_inv(args.rsvd, 0, sizeof(args.rsvd)) || !args.buf_sz ||
+	    !IS_ALIGNED(args.buf_sz, HV_HYP_PAGE_SIZE) ||
+	    !IS_ALIGNED(args.buf_ptr, HV_HYP_PAGE_SIZE))
+		return -EINVAL;
+
+	switch (args.type) {
+	case MSHV_VP_STATE_LAPIC:
+		type = HV_GET_SET_VP_STATE_LAPIC_STATE;
+		size = HV_HYP_PAGE_SIZE;
+		break;
+	case MSHV_VP_STATE_XSAVE:
+		type = HV_GET_SET_VP_STATE_XSAVE;
+		ret = mshv_hvcall_get_partition_property(vp->partition->id,
+							 HV_PARTITION_PROPERTY_MAX_XSAVE_DATA_SIZE,
+							 &size);
+		if (!ret)
+			ret = mshv_hvcall_get_partition_property(vp->partition->id,
+								 HV_PARTITION_PROPERTY_XSAVE_STATES,
+								 &xsave_states);
+		if (ret)
+			return ret;
+		/* x87 and SSE state always travel (they are XSAVE's legacy area). */
+		xsave_states |= HV_X64_XFEM_LEGACY_X87 | HV_X64_XFEM_LEGACY_SSE;
+		break;
+	case MSHV_VP_STATE_SIMP:
+		type = HV_GET_SET_VP_STATE_SIM_PAGE;
+		size = HV_HYP_PAGE_SIZE;
+		break;
+	case MSHV_VP_STATE_SIEFP:
+		type = HV_GET_SET_VP_STATE_SIEF_PAGE;
+		size = HV_HYP_PAGE_SIZE;
+		break;
+	default:
+		type = HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS;
+		size = sizeof(struct hv_synthetic_timers_state);
+		break;
+	}
+
+	/* The VMM learns the size even if its buffer is too small. */
+	args.buf_sz = size;
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	if (size > args.buf_sz || !size)
+		return -EINVAL;
+	if (!access_ok(u64_to_user_ptr(args.buf_ptr), size))
+		return -EFAULT;
+
+	if (!(type & HV_GET_SET_VP_STATE_TYPE_PFN)) {
+		bytes = kzalloc(size, GFP_KERNEL);
+		if (!bytes)
+			return -ENOMEM;
+		if (set && copy_from_user(bytes, u64_to_user_ptr(args.buf_ptr), size)) {
+			ret = -EFAULT;
+			goto out;
+		}
+		ret = mshv_hvcall_vp_state(set, vp->partition->id, vp->index, type, 0,
+					   NULL, 0, bytes, size);
+		if (!ret && !set &&
+		    copy_to_user(u64_to_user_ptr(args.buf_ptr), bytes, size))
+			ret = -EFAULT;
+		goto out;
+	}
+
+	/* The hypervisor reads or writes the VMM's pages directly. */
+	nr_pages = DIV_ROUND_UP(size, HV_HYP_PAGE_SIZE);
+	pages = kcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
+	pfns = kcalloc(nr_pages, sizeof(*pfns), GFP_KERNEL);
+	if (!pages || !pfns) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	got = pin_user_pages_fast(args.buf_ptr, nr_pages, set ? 0 : FOLL_WRITE, pages);
+	if (got != nr_pages) {
+		ret = got < 0 ? got : -EFAULT;
+		if (got > 0)
+			unpin_user_pages(pages, got);
+		goto out;
+	}
+	for (got = 0; got < nr_pages; got++)
+		pfns[got] = page_to_pfn(pages[got]);
+	ret = mshv_hvcall_vp_state(set, vp->partition->id, vp->index, type,
+				   xsave_states, pfns, nr_pages, NULL, 0);
+	unpin_user_pages_dirty_lock(pages, nr_pages, !set && !ret);
+out:
+	kfree(pfns);
+	kfree(pages);
+	kfree(bytes);
+	return ret;
+}
+
+static long mshv_vp_ioctl_translate_gva(struct mshv_vp *vp, void __user *uarg)
+{
+	struct mshv_translate_gva args;
+	u64 result, gpa_page, gpa;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	ret = mshv_hvcall_translate_gva(vp->partition->id, vp->index,
+					args.gva >> HV_HYP_PAGE_SHIFT, args.flags,
+					&result, &gpa_page);
+	if (ret)
+		return ret;
+	/* The walk happened; a failed translation is in the result code. */
+	gpa = (gpa_page << HV_HYP_PAGE_SHIFT) | (args.gva & (HV_HYP_PAGE_SIZE - 1));
+	if (copy_to_user(u64_to_user_ptr(args.result), &result, sizeof(result)) ||
+	    copy_to_user(u64_to_user_ptr(args.gpa), &gpa, sizeof(gpa)))
+		return -EFAULT;
+	return 0;
+}
+
+static long mshv_vp_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct mshv_vp *vp = filp->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (vp->partition->mm != current->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vp->lock))
+		return -EINTR;
+
+	switch (ioctl) {
+	case MSHV_GET_VP_STATE:
+		ret = mshv_vp_ioctl_get_set_state(vp, false, uarg);
+		break;
+	case MSHV_SET_VP_STATE:
+		ret = mshv_vp_ioctl_get_set_state(vp, true, uarg);
+		break;
+	case MSHV_VP_TRANSLATE_GVA:
+		ret = mshv_vp_ioctl_translate_gva(vp, uarg);
+		break;
+	case MSHV_ROOT_HVCALL:
+		ret = mshv_ioctl_root_hvcall(MSHV_FD_VP, vp->partition, uarg);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+
+	mutex_unlock(&vp->lock);
+	return ret;
+}
+
+/*
+ * One page, MAP_SHARED only: offset 0 the register page (read-write),
+ * offset 1 the intercept message page (read-only).  The VMA keeps the VP
+ * file, and so the VP and its pages, alive while it exists.
+ */
+static int mshv_vp_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct mshv_vp *vp = filp->private_data;
+	struct page *page;
+
+	if (vma->vm_end - vma->vm_start != PAGE_SIZE ||
+	    !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	switch (vma->vm_pgoff) {
+	case MSHV_VP_MMAP_OFFSET_REGISTERS:
+		page = vp->register_page;
+		break;
+	case MSHV_VP_MMAP_OFFSET_INTERCEPT_MESSAGE:
+		/* Only the hypervisor writes intercept messages. */
+		if (vma->vm_flags & VM_WRITE)
+			return -EACCES;
+		vm_flags_clear(vma, VM_MAYWRITE);
+		page = vp->intercept_page;
+		break;
+	case MSHV_VP_MMAP_OFFSET_GHCB:
+		return -ENODEV;		/* SEV-SNP only */
+	default:
+		return -EINVAL;
+	}
+	if (!page)
+		return -ENODEV;
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	return vm_insert_page(vma, vma->vm_start, page);
+}
+
+static int mshv_vp_release(struct inode *inode, struct file *filp)
+{
+	struct mshv_vp *vp = filp->private_data;
+
+	mshv_partition_put(vp->partition);
+	return 0;
+}
+
+static const struct file_operations mshv_vp_fops = {
+	.owner = THIS_MODULE,
+	.release = mshv_vp_release,
+	.unlocked_ioctl = mshv_vp_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = mshv_vp_mmap,
+	.llseek = noop_llseek,
+};
+
+/**
+ * mshv_partition_ioctl_create_vp() - MSHV_CREATE_VP
+ * @pt: the partition (its mutex held)
+ * @uarg: struct mshv_create_vp
+ *
+ * Return: the new VP fd, or a negative errno with nothing created.
+ */
+long mshv_partition_ioctl_create_vp(struct mshv_partition *pt, void __user *uarg)
+{
+	struct mshv_create_vp args;
+	struct mshv_vp *vp;
+	struct file *file;
+	int fd, ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.vp_index >= MSHV_MAX_VPS)
+		return -EINVAL;
+	/* The hypervisor creates VPs only in initialized partitions. */
+	if (!pt->initialized)
+		return -EINVAL;
+	if (rcu_access_pointer(pt->vps[args.vp_index]))
+		return -EEXIST;
+
+	vp = kzalloc(sizeof(*vp), GFP_KERNEL_ACCOUNT);
+	if (!vp)
+		return -ENOMEM;
+	vp->partition = pt;
+	vp->index = args.vp_index;
+	mutex_init(&vp->lock);
+
+	ret = mshv_hvcall_create_vp(pt->id, vp->index);
+	if (ret)
+		goto err_free;
+	vp->intercept_page = mshv_vp_map_page(vp, HV_VP_STATE_PAGE_INTERCEPT_MESSAGE,
+					      &ret);
+	if (!vp->intercept_page)
+		goto err_delete;
+	/* Non-isolated partitions (the only kind created here) have one. */
+	vp->register_page = mshv_vp_map_page(vp, HV_VP_STATE_PAGE_REGISTERS, &ret);
+	if (!vp->register_page)
+		goto err_unmap;
+	if (mshv_root.scheduler_type == HV_SCHEDULER_TYPE_ROOT) {
+		ret = mshv_vp_map_stats(vp);
+		if (ret)
+			goto err_unmap;
+	}
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_unmap;
+	}
+	file = anon_inode_getfile("mshv_vp", &mshv_vp_fops, vp, O_RDWR);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_put_fd;
+	}
+	/* The VP fd keeps the partition alive. */
+	kref_get(&pt->ref);
+	/* Published only now that it has an fd; the fd is usable last. */
+	rcu_assign_pointer(pt->vps[vp->index], vp);
+	fd_install(fd, file);
+	return fd;
+
+err_put_fd:
+	put_unused_fd(fd);
+err_unmap:
+	mshv_vp_unmap_pages(vp);
+err_delete:
+	mshv_hvcall_delete_vp(pt->id, vp->index);
+err_free:
+	kfree(vp);
+	return ret;
+}
