@@ -134,6 +134,7 @@ static bool hvsim_deliver(struct hvsim_synic *s, unsigned int sint)
 	       (u8 *)&m->msg + sizeof(m->msg.header.message_type),
 	       sizeof(*slot) - sizeof(slot->header.message_type));
 	slot->header.message_flags.msg_pending = !list_empty(&s->queue[sint]);
+	/* Payload before the type that announces it (the root reads the type first). */
 	smp_wmb();
 	WRITE_ONCE(slot->header.message_type, m->msg.header.message_type);
 	kfree(m);

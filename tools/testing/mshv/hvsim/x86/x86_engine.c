@@ -8,6 +8,9 @@
 static_assert(sizeof(struct x86_ctx) <=
 	      sizeof(((struct x86_exit *)0)->scratch),
 	      "X86_SCRATCH_WORDS too small");
+/* The working storage is an array of u64: that is all the alignment it has. */
+static_assert(__alignof__(struct x86_ctx) <= __alignof__(u64),
+	      "struct x86_ctx needs more alignment than the scratch area");
 
 #define EXIT_HDR_SIZE	offsetof(struct x86_exit, scratch)
 

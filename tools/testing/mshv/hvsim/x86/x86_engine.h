@@ -345,7 +345,7 @@ struct x86_exit {
 			u64 cr2;
 		} exception;
 	};
-	u64 scratch[X86_SCRATCH_WORDS] __aligned(16);
+	u64 scratch[X86_SCRATCH_WORDS];
 };
 
 /**

@@ -32,9 +32,6 @@ typedef int64_t s64;
 #define BIT(n)		(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#ifndef __aligned
-#define __aligned(x)	__attribute__((aligned(x)))
-#endif
 #endif
 
 #endif /* _HVSIM_X86_ENGINE_COMPAT_H */
