@@ -73,6 +73,9 @@ struct mshv_partition;
  * @intercept_page: where the hypervisor writes the VP's intercept
  *	messages (mmap offset 1)
  * @stats_pages: statistics pages (SELF, PARENT) under the root scheduler
+ * @kicked: the hypervisor signalled the VP (intercept or scheduler message)
+ *	since the VP's thread last looked; set by the SynIC handler
+ * @kick_wq: where the VP's thread waits for @kicked
  */
 struct mshv_vp {
 	struct mshv_partition *partition;
@@ -81,6 +84,8 @@ struct mshv_vp {
 	struct page *register_page;
 	struct page *intercept_page;
 	struct page *stats_pages[2];
+	bool kicked;
+	wait_queue_head_t kick_wq;
 };
 
 /**
@@ -230,7 +235,9 @@ void mshv_partition_free_vps(struct mshv_partition *pt);
 #define MSHV_FD_GUEST		(MSHV_FD_PARTITION | MSHV_FD_VP)
 
 void mshv_partition_async_complete(u64 partition_id, u16 status);
+void mshv_vp_kick(u64 partition_id, u32 vp_index);
 void mshv_partition_put(struct mshv_partition *pt);
+struct mshv_partition *mshv_partition_find_rcu(u64 partition_id);
 long mshv_ioctl_root_hvcall(unsigned int fd, struct mshv_partition *pt,
 			    void __user *uarg);
 

@@ -43,6 +43,26 @@ static struct dentry *mshv_debugfs;
 
 /* ------------------------------------------------------- partitions ---- */
 
+/**
+ * mshv_partition_find_rcu() - look a partition up by hypervisor id
+ * @partition_id: the id, from a hypervisor message
+ *
+ * For the SynIC handler: the partition stays valid until
+ * rcu_read_unlock(), because teardown unpublishes it and waits for a grace
+ * period before freeing anything a handler could reach.
+ *
+ * Return: the partition, or NULL.
+ */
+struct mshv_partition *mshv_partition_find_rcu(u64 partition_id)
+{
+	struct mshv_partition *pt;
+
+	hash_for_each_possible_rcu(mshv_root.partitions, pt, hnode, partition_id)
+		if (pt->id == partition_id)
+			return pt;
+	return NULL;
+}
+
 static void mshv_partition_free_rcu(struct rcu_head *rcu)
 {
 	kfree(container_of(rcu, struct mshv_partition, rcu));
@@ -177,9 +197,8 @@ void mshv_partition_async_complete(u64 partition_id, u16 status)
 	bool matched = false;
 
 	rcu_read_lock();
-	hash_for_each_possible_rcu(mshv_root.partitions, pt, hnode, partition_id) {
-		if (pt->id != partition_id)
-			continue;
+	pt = mshv_partition_find_rcu(partition_id);
+	if (pt) {
 		spin_lock(&pt->async_lock);
 		if (pt->async_pending) {
 			pt->async_pending = false;

@@ -106,8 +106,14 @@ static int mshv_synic_cpu_online(unsigned int cpu)
 static void mshv_synic_handle(const struct hv_message *msg)
 {
 	const struct hv_async_completion_message_payload *done;
+	const struct hv_opaque_intercept_message *intercept;
 
 	switch (msg->header.message_type) {
+	case HVMSG_OPAQUE_INTERCEPT:
+		/* The full message is in the VP's intercept page. */
+		intercept = (const void *)msg->u.payload;
+		mshv_vp_kick(msg->header.sender, intercept->vp_index);
+		break;
 	case HVMSG_ASYNC_CALL_COMPLETION:
 		done = (const void *)msg->u.payload;
 		mshv_partition_async_complete(done->partition_id, done->status);

@@ -126,6 +126,37 @@ void mshv_partition_free_vps(struct mshv_partition *pt)
 	}
 }
 
+/**
+ * mshv_vp_kick() - the hypervisor signalled a VP of a partition
+ * @partition_id: from the message; may name no partition of ours
+ * @vp_index: from the message; may be out of range or name no VP
+ *
+ * Called from the SynIC handler.  Both values come from the hypervisor and
+ * are checked: anything unknown is dropped.
+ */
+void mshv_vp_kick(u64 partition_id, u32 vp_index)
+{
+	struct mshv_partition *pt;
+	struct mshv_vp *vp;
+
+	if (vp_index >= MSHV_MAX_VPS) {
+		pr_warn_ratelimited("mshv_root: signal for VP index %u out of range\n",
+				    vp_index);
+		return;
+	}
+	rcu_read_lock();
+	pt = mshv_partition_find_rcu(partition_id);
+	vp = pt ? rcu_dereference(pt->vps[vp_index]) : NULL;
+	if (vp) {
+		WRITE_ONCE(vp->kicked, true);
+		wake_up(&vp->kick_wq);
+	}
+	rcu_read_unlock();
+	if (!vp)
+		pr_warn_ratelimited("mshv_root: signal for unknown VP %u of partition %#llx\n",
+				    vp_index, partition_id);
+}
+
 /* ----------------------------------------------------------- VP fd ---- */
 
 static long mshv_vp_ioctl_get_set_state(struct mshv_vp *vp, bool set,
@@ -368,6 +399,7 @@ long mshv_partition_ioctl_create_vp(struct mshv_partition *pt, void __user *uarg
 	vp->partition = pt;
 	vp->index = args.vp_index;
 	mutex_init(&vp->lock);
+	init_waitqueue_head(&vp->kick_wq);
 
 	ret = mshv_hvcall_create_vp(pt->id, vp->index);
 	if (ret)

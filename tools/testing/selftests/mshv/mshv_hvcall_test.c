@@ -269,8 +269,11 @@ TEST_F(hvcall, unknown_and_stray_messages_never_wedge_sint0)
 	ASSERT_EQ(0, hvsim_ctl("post", "sint=0 type=80000070 partition=7777 status=0"));
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, hvsim_ctl("post", "sint=0 type=80000999"));
+	/* Intercept notifications naming nobody, or an impossible VP. */
+	ASSERT_EQ(0, hvsim_ctl("post", "sint=0 type=8000003f partition=7777 vp=0"));
+	ASSERT_EQ(0, hvsim_ctl("post", "sint=0 type=8000003f partition=7777 vp=4294967295"));
 	/* Each was consumed and acknowledged (EOM fetched the queued ones). */
-	EXPECT_EQ(delivered + 5, synic_delivered());
+	EXPECT_EQ(delivered + 7, synic_delivered());
 	/* And the next real completion still gets through. */
 	ASSERT_EQ(0, hvsim_param("async_set_property", "1"));
 	EXPECT_EQ(0, set_property(self->pt, HV_PROP_GPA_PAGE_ACCESS_TRACKING, 1, &status));
