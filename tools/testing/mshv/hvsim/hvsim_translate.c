@@ -149,7 +149,8 @@ static u32 walk(struct hvsim_vp *vp, struct walk *w, u64 gva, const struct acces
 				/* 4 MiB page; PSE-36 address bits 39:32 in 20:13. */
 				if (e & BIT_ULL(21))
 					return HV_TRANSLATE_GVA_INVALID_PAGE_TABLE_FLAGS;
-				*gpa = (e & GENMASK_ULL(31, 22)) | ((e & GENMASK_ULL(20, 13)) << 19) |
+				*gpa = (e & GENMASK_ULL(31, 22)) |
+				       ((e & GENMASK_ULL(20, 13)) << 19) |
 				       (gva & GENMASK_ULL(21, 0));
 				goto check;
 			}

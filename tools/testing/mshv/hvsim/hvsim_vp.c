@@ -511,8 +511,7 @@ static bool reg_value_ok(struct hvsim_vp *vp, const struct hvsim_reg *r, u32 nam
 		return mem_types_ok(x, true);
 	case HV_X64_REGISTER_MSR_MTRR_DEF_TYPE:
 		return mem_types_ok(x & 0xff, false);
-	case HV_X64_REGISTER_MSR_MTRR_FIX64K00000 ...
-	     HV_X64_REGISTER_MSR_MTRR_FIX4KF8000:
+	case HV_X64_REGISTER_MSR_MTRR_FIX64K00000 ... HV_X64_REGISTER_MSR_MTRR_FIX4KF8000:
 		return mem_types_ok(x, false);
 	case HV_X64_REGISTER_MSR_MTRR_PHYS_BASE0 ... HV_X64_REGISTER_MSR_MTRR_PHYS_BASEF:
 		return mem_types_ok(x & 0xff, false);

@@ -319,7 +319,8 @@ struct reg_case {
 
 #define V64(x)		{ .reg64 = (x) }
 #define C(n, g, b)	{ .name = (n), .count = 1, .has_bad = true, .good = V64(g), .bad = V64(b) }
-#define CN(n, k, g, b)	{ .name = (n), .count = (k), .has_bad = true, .good = V64(g), .bad = V64(b) }
+#define CN(n, k, g, b)	{ .name = (n), .count = (k), .has_bad = true, \
+			  .good = V64(g), .bad = V64(b) }
 #define PAGE_MSR_GOOD	0x5001ULL
 
 static const struct reg_case reg_cases[] = {
