@@ -164,7 +164,9 @@ static struct vm *vm_create(void)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
 
-	if (!vm || !(vm->ram = calloc(1, GUEST_RAM_SIZE))) {
+	if (vm)
+		vm->ram = calloc(1, GUEST_RAM_SIZE);
+	if (!vm || !vm->ram) {
 		perror("calloc");
 		exit(2);
 	}
