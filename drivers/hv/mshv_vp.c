@@ -167,7 +167,7 @@ static long mshv_vp_ioctl_get_set_state(struct mshv_vp *vp, bool set,
 	struct page **pages = NULL;
 	unsigned int nr_pages = 0;
 	u8 *bytes = NULL;
-	u32 type;
+	u32 type, buf_sz;
 	int ret, got;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -212,10 +212,11 @@ static long mshv_vp_ioctl_get_set_state(struct mshv_vp *vp, bool set,
 	}
 
 	/* The VMM learns the size even if its buffer is too small. */
+	buf_sz = args.buf_sz;
 	args.buf_sz = size;
 	if (copy_to_user(uarg, &args, sizeof(args)))
 		return -EFAULT;
-	if (size > args.buf_sz || !size)
+	if (size > buf_sz)
 		return -EINVAL;
 	if (!access_ok(u64_to_user_ptr(args.buf_ptr), size))
 		return -EFAULT;
