@@ -736,8 +736,9 @@ EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_passthrough);
 
 /*
  * Issue a simple call whose input is built by @fill on this CPU's input
- * page, depositing into @deposit_id while the hypervisor asks for memory.
- * The output page is handed to @read on success.
+ * page, depositing into @deposit_id while the hypervisor asks for memory
+ * (calls that never need memory simply never retry).  The output page is
+ * handed to @read, if any, on success.
  */
 static int mshv_hvcall_simple_deposit(u16 code, u64 deposit_id,
 				      void (*fill)(void *input, const void *ctx),
@@ -826,6 +827,17 @@ static void mshv_fill_map_vp_state_page(void *input, const void *ctx)
 	in->type = id->type;
 }
 
+static void mshv_fill_unmap_vp_state_page(void *input, const void *ctx)
+{
+	const struct mshv_vp_id *id = ctx;
+	struct hv_input_unmap_vp_state_page *in = input;
+
+	memset(in, 0, sizeof(*in));
+	in->partition_id = id->partition_id;
+	in->vp_index = id->vp_index;
+	in->type = id->type;
+}
+
 static void mshv_read_map_location(const void *output, void *ctx)
 {
 	const struct hv_output_map_vp_state_page *out = output;
@@ -864,18 +876,13 @@ int mshv_hvcall_map_vp_state_page(u64 partition_id, u32 vp_index, u32 type,
  */
 int mshv_hvcall_unmap_vp_state_page(u64 partition_id, u32 vp_index, u32 type)
 {
-	struct hv_input_unmap_vp_state_page *input;
-	u64 status;
+	struct mshv_vp_id id = {
+		.partition_id = partition_id, .vp_index = vp_index, .type = type,
+	};
 
-	scoped_guard(irqsave) {
-		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-		memset(input, 0, sizeof(*input));
-		input->partition_id = partition_id;
-		input->vp_index = vp_index;
-		input->type = type;
-		status = hv_do_hypercall(HVCALL_UNMAP_VP_STATE_PAGE, input, NULL);
-	}
-	return mshv_hv_status_to_errno(status);
+	return mshv_hvcall_simple_deposit(HVCALL_UNMAP_VP_STATE_PAGE, partition_id,
+					  mshv_fill_unmap_vp_state_page, NULL,
+					  &id, NULL);
 }
 
 static void mshv_fill_stats_page(void *input, const void *ctx)
@@ -926,15 +933,10 @@ int mshv_hvcall_unmap_vp_stats_page(u64 partition_id, u32 vp_index, u32 area)
 	struct mshv_vp_id id = {
 		.partition_id = partition_id, .vp_index = vp_index, .type = area,
 	};
-	u64 status;
 
-	scoped_guard(irqsave) {
-		void *input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-
-		mshv_fill_stats_page(input, &id);
-		status = hv_do_hypercall(HVCALL_UNMAP_STATS_PAGE, input, NULL);
-	}
-	return mshv_hv_status_to_errno(status);
+	/* The unmap input has the map input's layout. */
+	return mshv_hvcall_simple_deposit(HVCALL_UNMAP_STATS_PAGE, HV_PARTITION_ID_SELF,
+					  mshv_fill_stats_page, NULL, &id, NULL);
 }
 
 /**

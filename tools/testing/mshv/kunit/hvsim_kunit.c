@@ -14,6 +14,7 @@
 
 #include "mshv_root.h"
 #include "../hvsim/hvsim_test.h"
+#include "hvsim_kunit_raw.h"
 
 /* ------------------------------------------------------------------ */
 
@@ -46,25 +47,6 @@ static void hvsim_test_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mshv_pages_deposited() -
 			hvsim_deposited_pages(HV_PARTITION_ID_SELF),
 			ctx->deposited_before);
-}
-
-/* Issue a raw memory-based call on this CPU's pages. */
-static u64 raw_call(u64 control, const void *in, size_t in_len, void **outp)
-{
-	void *input, *output;
-	unsigned long flags;
-	u64 status;
-
-	local_irq_save(flags);
-	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-	output = *this_cpu_ptr(hyperv_pcpu_output_arg);
-	memset(input, 0, HV_HYP_PAGE_SIZE);
-	memcpy(input, in, in_len);
-	status = hv_do_hypercall(control, input, output);
-	local_irq_restore(flags);
-	if (outp)
-		*outp = output;
-	return status;
 }
 
 static u64 create_partition(struct kunit *test)
@@ -125,7 +107,7 @@ static void hvsim_test_control_word(struct kunit *test)
 	u64 zero[2] = { HV_PARTITION_ID_SELF, 0 };
 
 	KUNIT_EXPECT_EQ(test, hv_result(raw_call(c->control, zero, sizeof(zero),
-						 NULL)), c->status);
+						 NULL, 0)), c->status);
 }
 
 static void hvsim_test_fast_conventions(struct kunit *test)
@@ -205,13 +187,13 @@ static void hvsim_test_withdraw_empty(struct kunit *test)
 
 	in.partition_id = id;
 	status = raw_call(mshv_hvcall_control(HVCALL_WITHDRAW_MEMORY, 0, 4, 0),
-			  &in, sizeof(in), NULL);
+			  &in, sizeof(in), NULL, 0);
 	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_NO_RESOURCES);
 	KUNIT_EXPECT_EQ(test, hv_repcomp(status), 0);
 	/* The root's own pool cannot be withdrawn from. */
 	in.partition_id = HV_PARTITION_ID_SELF;
 	status = raw_call(mshv_hvcall_control(HVCALL_WITHDRAW_MEMORY, 0, 4, 0),
-			  &in, sizeof(in), NULL);
+			  &in, sizeof(in), NULL, 0);
 	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_INVALID_PARAMETER);
 	destroy_partition(test, id);
 }
@@ -219,8 +201,8 @@ static void hvsim_test_withdraw_empty(struct kunit *test)
 static void hvsim_test_double_deposit(struct kunit *test)
 {
 	struct hv_input_withdraw_memory wd = {};
-	struct hv_output_withdraw_memory *out;
 	struct hv_deposit_memory *in;
+	u64 out[2];
 	u64 id = create_partition(test), status;
 	struct page *page = alloc_page(GFP_KERNEL);
 	unsigned long flags;
@@ -242,10 +224,10 @@ static void hvsim_test_double_deposit(struct kunit *test)
 	/* Take exactly that page back (the driver never counted it). */
 	wd.partition_id = id;
 	status = raw_call(mshv_hvcall_control(HVCALL_WITHDRAW_MEMORY, 0, 2, 0),
-			  &wd, sizeof(wd), (void **)&out);
+			  &wd, sizeof(wd), out, sizeof(out));
 	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_NO_RESOURCES);
 	KUNIT_EXPECT_EQ(test, hv_repcomp(status), 1);
-	KUNIT_EXPECT_EQ(test, out->gpa_page_list[0], (u64)page_to_pfn(page));
+	KUNIT_EXPECT_EQ(test, out[0], (u64)page_to_pfn(page));
 	__free_page(page);
 	destroy_partition(test, id);
 }

@@ -16,82 +16,10 @@
 #include <hyperv/hv_root.h>
 
 #include "../hvsim/hvsim_test.h"
+#include "hvsim_kunit_raw.h"
 
-/* Control word of a rep call: rep count at bit 32, rep start at bit 48. */
-#define CTL(code, reps)		((u64)(code) | ((u64)(reps) << 32))
-#define CTL_START(start)	((u64)(start) << 48)
-
-/* Issue a memory-based call on this CPU's pages; copy @out_len bytes out. */
-static u64 raw_call(u64 control, const void *in, size_t in_len, void *out,
-		    size_t out_len)
-{
-	void *input, *output;
-	unsigned long flags;
-	u64 status;
-
-	local_irq_save(flags);
-	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-	output = *this_cpu_ptr(hyperv_pcpu_output_arg);
-	memset(input, 0, HV_HYP_PAGE_SIZE);
-	memset(output, 0, HV_HYP_PAGE_SIZE);
-	memcpy(input, in, in_len);
-	status = hv_do_hypercall(control, input, output);
-	if (out)
-		memcpy(out, output, out_len);
-	local_irq_restore(flags);
-	return status;
-}
 
 /* ------------------------------------------------------- partitions ---- */
-
-static u16 deposit(u64 id, unsigned int n)
-{
-	struct {
-		u64 id;
-		u64 pfn[64];
-	} in = { .id = id };
-	unsigned int i, done = 0;
-	u64 status;
-
-	while (done < n) {
-		unsigned int k = min(n - done, 64U);
-
-		for (i = 0; i < k; i++) {
-			struct page *p = alloc_page(GFP_KERNEL);
-
-			if (!p)
-				return HV_STATUS_INSUFFICIENT_MEMORY;
-			in.pfn[i] = page_to_pfn(p);
-		}
-		status = raw_call(CTL(HVCALL_DEPOSIT_MEMORY, k), &in,
-				  8 + 8 * k, NULL, 0);
-		if (hv_result(status)) {
-			for (i = hv_repcomp(status); i < k; i++)
-				__free_page(pfn_to_page(in.pfn[i]));
-			return hv_result(status);
-		}
-		done += k;
-	}
-	return HV_STATUS_SUCCESS;
-}
-
-static void withdraw_all(struct kunit *test, u64 id)
-{
-	struct hv_input_withdraw_memory in = { .partition_id = id };
-	u64 *pfns = kmalloc(HV_HYP_PAGE_SIZE, GFP_KERNEL);
-	u64 status;
-	u16 i;
-
-	KUNIT_ASSERT_NOT_NULL(test, pfns);
-	do {
-		status = raw_call(CTL(HVCALL_WITHDRAW_MEMORY, 512), &in, sizeof(in),
-				  pfns, HV_HYP_PAGE_SIZE);
-		for (i = 0; i < hv_repcomp(status); i++)
-			__free_page(pfn_to_page(pfns[i]));
-	} while (hv_result(status) == HV_STATUS_SUCCESS);
-	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_NO_RESOURCES);
-	kfree(pfns);
-}
 
 static void pt_destroy(void *data)
 {
@@ -99,7 +27,7 @@ static void pt_destroy(void *data)
 	u64 id = (uintptr_t)data;
 
 	hv_do_fast_hypercall8(HVCALL_FINALIZE_PARTITION, id);
-	withdraw_all(test, id);
+	raw_withdraw_all(test, id);
 	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
 							      id)), 0);
 }
@@ -120,7 +48,7 @@ static u64 pt_create_banks(struct kunit *test, u64 dis0, u64 dis1, u64 dis_xsave
 		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
 			break;
 		/* The root's pool: deposited for good, as a root does. */
-		KUNIT_ASSERT_EQ(test, deposit(HV_PARTITION_ID_SELF, 16), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 16), 0);
 	}
 	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, pt_destroy,
@@ -143,12 +71,12 @@ static void pt_init(struct kunit *test, u64 id, unsigned int spare)
 		status = hv_do_fast_hypercall8(HVCALL_INITIALIZE_PARTITION, id);
 		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
 			break;
-		KUNIT_ASSERT_EQ(test, deposit(id, 8), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(id, 8), 0);
 	}
 	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
 	/* The deposits above were exact multiples: the pool is now full. */
 	if (spare)
-		KUNIT_ASSERT_EQ(test, deposit(id, spare), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(id, spare), 0);
 }
 
 static u64 pt_initialized(struct kunit *test, unsigned int spare)
@@ -652,7 +580,7 @@ static void model_test_pool_consumption(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hv_repcomp(status), 256);
 	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, false), 256ULL);
 	KUNIT_EXPECT_EQ(test, hvsim_gpa_pool_pages(id), 2ULL);
-	KUNIT_ASSERT_EQ(test, deposit(id, 1), 0);
+	KUNIT_ASSERT_EQ(test, raw_deposit(id, 1), 0);
 	/* Resume at the completed rep. */
 	status = map_from(id, BASE_GFN + 256, 1, pfns, 509, 256);
 	KUNIT_EXPECT_EQ(test, hv_result(status), 0);
@@ -693,7 +621,7 @@ static void model_test_large_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hv_result(unmap(id, BASE_GFN + 5, 0, 1)),
 			HV_STATUS_INSUFFICIENT_MEMORY);
 	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, true), 2ULL);
-	KUNIT_ASSERT_EQ(test, deposit(id, 1), 0);
+	KUNIT_ASSERT_EQ(test, raw_deposit(id, 1), 0);
 	KUNIT_EXPECT_EQ(test, hv_result(unmap(id, BASE_GFN + 5, 0, 1)), 0);
 	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, true), 1ULL);
 	KUNIT_EXPECT_EQ(test, hvsim_mapped_pages(id, false), 511ULL);
@@ -730,7 +658,7 @@ static void model_test_8gib(struct kunit *test)
 	for (i = 0; i < HV_MAP_GPA_PAGES_MAX_REPS; i++)
 		pfns[i] = big + i % 512;
 	/* A table per 2 MiB and a directory per 1 GiB. */
-	KUNIT_ASSERT_EQ(test, deposit(id, slots + 8), 0);
+	KUNIT_ASSERT_EQ(test, raw_deposit(id, slots + 8), 0);
 	t0 = ktime_get_ns();
 	for (gfn = 0; gfn < gfns; gfn += n) {
 		n = min_t(u64, HV_MAP_GPA_PAGES_MAX_REPS, gfns - gfn);

@@ -15,81 +15,13 @@
 #include <hyperv/hv_root.h>
 
 #include "../hvsim/hvsim_test.h"
-
-#define CTL(code, reps)		((u64)(code) | ((u64)(reps) << 32))
-#define CTL_VARHEAD(q)		((u64)(q) << 17)
+#include "hvsim_kunit_raw.h"
 
 /* Pool pages one VP costs (hvsim.rst, "VPs"). */
 #define VP_COST			8
 
-static u64 raw_call(u64 control, const void *in, size_t in_len, void *out,
-		    size_t out_len)
-{
-	void *input, *output;
-	unsigned long flags;
-	u64 status;
-
-	local_irq_save(flags);
-	input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-	output = *this_cpu_ptr(hyperv_pcpu_output_arg);
-	memset(input, 0, HV_HYP_PAGE_SIZE);
-	memset(output, 0, HV_HYP_PAGE_SIZE);
-	memcpy(input, in, in_len);
-	status = hv_do_hypercall(control, input, output);
-	if (out)
-		memcpy(out, output, out_len);
-	local_irq_restore(flags);
-	return status;
-}
 
 /* ------------------------------------------------------- partitions ---- */
-
-static u16 deposit(u64 id, unsigned int n)
-{
-	struct {
-		u64 id;
-		u64 pfn[64];
-	} in = { .id = id };
-	unsigned int i, done = 0;
-	u64 status;
-
-	while (done < n) {
-		unsigned int k = min(n - done, 64U);
-
-		for (i = 0; i < k; i++) {
-			struct page *p = alloc_page(GFP_KERNEL);
-
-			if (!p)
-				return HV_STATUS_INSUFFICIENT_MEMORY;
-			in.pfn[i] = page_to_pfn(p);
-		}
-		status = raw_call(CTL(HVCALL_DEPOSIT_MEMORY, k), &in, 8 + 8 * k, NULL, 0);
-		if (hv_result(status)) {
-			for (i = hv_repcomp(status); i < k; i++)
-				__free_page(pfn_to_page(in.pfn[i]));
-			return hv_result(status);
-		}
-		done += k;
-	}
-	return HV_STATUS_SUCCESS;
-}
-
-static void withdraw_all(struct kunit *test, u64 id)
-{
-	struct hv_input_withdraw_memory in = { .partition_id = id };
-	u64 *pfns = kmalloc(HV_HYP_PAGE_SIZE, GFP_KERNEL);
-	u64 status;
-	u16 i;
-
-	KUNIT_ASSERT_NOT_NULL(test, pfns);
-	do {
-		status = raw_call(CTL(HVCALL_WITHDRAW_MEMORY, 512), &in, sizeof(in),
-				  pfns, HV_HYP_PAGE_SIZE);
-		for (i = 0; i < hv_repcomp(status); i++)
-			__free_page(pfn_to_page(pfns[i]));
-	} while (hv_result(status) == HV_STATUS_SUCCESS);
-	kfree(pfns);
-}
 
 static void pt_destroy(void *data)
 {
@@ -98,7 +30,7 @@ static void pt_destroy(void *data)
 
 	hv_do_fast_hypercall8(HVCALL_FINALIZE_PARTITION, id);
 	KUNIT_EXPECT_EQ(test, hvsim_vp_count(id), 0U);
-	withdraw_all(test, id);
+	raw_withdraw_all(test, id);
 	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
 							      id)), 0);
 }
@@ -117,7 +49,7 @@ static u64 pt_create_banks(struct kunit *test, u64 dis0, u64 flags)
 		status = raw_call(HVCALL_CREATE_PARTITION, &in, sizeof(in), &id, 8);
 		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
 			break;
-		KUNIT_ASSERT_EQ(test, deposit(HV_PARTITION_ID_SELF, 16), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 16), 0);
 	}
 	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, pt_destroy,
@@ -134,11 +66,11 @@ static void pt_init(struct kunit *test, u64 id, unsigned int spare)
 		status = hv_do_fast_hypercall8(HVCALL_INITIALIZE_PARTITION, id);
 		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
 			break;
-		KUNIT_ASSERT_EQ(test, deposit(id, 8), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(id, 8), 0);
 	}
 	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
 	if (spare)
-		KUNIT_ASSERT_EQ(test, deposit(id, spare), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(id, spare), 0);
 }
 
 static u16 create_vp(u64 id, u32 index)
@@ -229,7 +161,7 @@ static void vp_test_create_delete(struct kunit *test)
 	/* The pool is empty now: no side effect. */
 	KUNIT_EXPECT_EQ(test, create_vp(id, 1), HV_STATUS_INSUFFICIENT_MEMORY);
 	KUNIT_EXPECT_EQ(test, hvsim_vp_count(id), 2U);
-	KUNIT_EXPECT_EQ(test, deposit(id, VP_COST), 0);
+	KUNIT_EXPECT_EQ(test, raw_deposit(id, VP_COST), 0);
 	KUNIT_EXPECT_EQ(test, create_vp(id, 1), 0);
 	/* Fast 16: fine; fast 8: the poisoned second register is "reserved". */
 	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_VP,
@@ -1138,7 +1070,7 @@ static void vp_test_stats(struct kunit *test)
 	/* The root's pool pays: deposit into SELF on INSUFFICIENT_MEMORY. */
 	while ((s = stats_call(HVCALL_MAP_STATS_PAGE, HV_STATS_OBJECT_VP, id, 0,
 			       HV_STATS_AREA_SELF, &pfn)) == HV_STATUS_INSUFFICIENT_MEMORY)
-		KUNIT_ASSERT_EQ(test, deposit(HV_PARTITION_ID_SELF, 1), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 1), 0);
 	KUNIT_ASSERT_EQ(test, s, 0);
 	page = page_address(pfn_to_page(pfn));
 	KUNIT_EXPECT_NULL(test, memchr_inv(page, 0, PAGE_SIZE));
@@ -1151,12 +1083,12 @@ static void vp_test_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pfn, pfn2);
 	while ((s = stats_call(HVCALL_MAP_STATS_PAGE, HV_STATS_OBJECT_VP, id, 0,
 			       HV_STATS_AREA_PARENT, &pfn2)) == HV_STATUS_INSUFFICIENT_MEMORY)
-		KUNIT_ASSERT_EQ(test, deposit(HV_PARTITION_ID_SELF, 1), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 1), 0);
 	KUNIT_EXPECT_EQ(test, s, 0);
 	KUNIT_EXPECT_NE(test, pfn, pfn2);
 	while ((s = stats_call(HVCALL_MAP_STATS_PAGE, HV_STATS_OBJECT_PARTITION, id, 0,
 			       HV_STATS_AREA_SELF, &pfn2)) == HV_STATUS_INSUFFICIENT_MEMORY)
-		KUNIT_ASSERT_EQ(test, deposit(HV_PARTITION_ID_SELF, 1), 0);
+		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 1), 0);
 	KUNIT_EXPECT_EQ(test, s, 0);
 	KUNIT_EXPECT_EQ(test, stats_call(HVCALL_MAP_STATS_PAGE, HV_STATS_OBJECT_VP, id, 3,
 					 HV_STATS_AREA_SELF, &pfn2),
