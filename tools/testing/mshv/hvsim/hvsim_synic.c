@@ -70,9 +70,10 @@ static atomic64_t hvsim_msgs_posted, hvsim_msgs_delivered, hvsim_irqs;
 
 static DEFINE_PER_CPU(struct hvsim_synic, hvsim_synic);
 
+#ifndef CONFIG_HAS_IOMEM
 /*
- * User-Mode Linux has no I/O memory (no HAS_IOMEM), so the kernel lacks
- * memremap().  The root driver maps the hypervisor-provided SynIC pages
+ * User-Mode Linux without its PCI emulation has no I/O memory (no
+ * HAS_IOMEM), so the kernel lacks memremap().  The root driver maps the hypervisor-provided SynIC pages
  * with it, as it must on x86; the pages hvsim provides are RAM, which
  * memremap() maps through the direct map anyway.  Nothing else is offered.
  */
@@ -90,6 +91,7 @@ void memunmap(void *addr)
 {
 }
 EXPORT_SYMBOL_GPL(memunmap);
+#endif /* !CONFIG_HAS_IOMEM */
 
 /* What the Hyper-V core learns from CPUID: no recommendations. */
 struct ms_hyperv_info ms_hyperv;
