@@ -377,6 +377,53 @@ int mshv_withdraw_all(u64 partition_id)
 }
 EXPORT_SYMBOL_IF_KUNIT(mshv_withdraw_all);
 
+/*
+ * Issue a simple call whose input is built by @fill on this CPU's input
+ * page, depositing into @deposit_id while the hypervisor asks for memory
+ * (calls that never need memory simply never retry).  The output page is
+ * handed to @read, if any, on success.
+ */
+static int mshv_hvcall_simple_deposit(u16 code, u64 deposit_id,
+				      void (*fill)(void *input, const void *ctx),
+				      void (*read)(const void *output, void *ctx),
+				      const void *in_ctx, void *out_ctx)
+{
+	unsigned int attempt;
+	void *input, *output;
+	u64 status;
+	int ret;
+
+	for (attempt = 0; attempt <= MSHV_DEPOSIT_RETRIES; attempt++) {
+		scoped_guard(irqsave) {
+			input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+			output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+			fill(input, in_ctx);
+			status = hv_do_hypercall(code, input, output);
+			if (read && hv_result_success(status))
+				read(output, out_ctx);
+		}
+		if (!mshv_hv_status_needs_memory(status))
+			return mshv_hv_status_to_errno(status);
+		ret = mshv_deposit_for_status(status, deposit_id, 0);
+		if (ret)
+			return ret;
+	}
+	return -ENOMEM;
+}
+
+static void mshv_fill_create_partition(void *input, const void *ctx)
+{
+	/* Copies the whole fixed header: nothing stale survives. */
+	memcpy(input, ctx, sizeof(struct hv_input_create_partition));
+}
+
+static void mshv_read_partition_id(const void *output, void *ctx)
+{
+	const struct hv_output_create_partition *out = output;
+
+	*(u64 *)ctx = out->partition_id;
+}
+
 /**
  * mshv_hvcall_create_partition() - HVCALL_CREATE_PARTITION
  * @flags: HV_PARTITION_CREATION_FLAG_* bits
@@ -394,34 +441,20 @@ int mshv_hvcall_create_partition(u64 flags, u64 isolation,
 				 const u64 disabled_features[2],
 				 u64 disabled_xsave, u64 *partition_id)
 {
-	struct hv_input_create_partition *input;
-	struct hv_output_create_partition *output;
-	unsigned int attempt;
-	u64 status;
-	int ret;
+	struct hv_input_create_partition in = {
+		.flags = flags,
+		.compatibility_version = HV_PARTITION_COMPATIBILITY_VERSION_21H2,
+		.disabled_processor_features.as_uint64 = {
+			disabled_features[0], disabled_features[1],
+		},
+		.disabled_processor_xsave_features = disabled_xsave,
+		.isolation_properties = isolation,
+	};
 
-	for (attempt = 0; attempt < MSHV_DEPOSIT_RETRIES; attempt++) {
-		scoped_guard(irqsave) {
-			input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-			output = *this_cpu_ptr(hyperv_pcpu_output_arg);
-			memset(input, 0, sizeof(*input));
-			input->flags = flags;
-			input->compatibility_version = HV_PARTITION_COMPATIBILITY_VERSION_21H2;
-			input->disabled_processor_features.as_uint64[0] = disabled_features[0];
-			input->disabled_processor_features.as_uint64[1] = disabled_features[1];
-			input->disabled_processor_xsave_features = disabled_xsave;
-			input->isolation_properties = isolation;
-			status = hv_do_hypercall(HVCALL_CREATE_PARTITION, input, output);
-			if (hv_result_success(status))
-				*partition_id = output->partition_id;
-		}
-		if (!mshv_hv_status_needs_memory(status))
-			return mshv_hv_status_to_errno(status);
-		ret = mshv_deposit_for_status(status, HV_PARTITION_ID_SELF, 0);
-		if (ret)
-			return ret;
-	}
-	return -ENOMEM;
+	return mshv_hvcall_simple_deposit(HVCALL_CREATE_PARTITION,
+					  HV_PARTITION_ID_SELF,
+					  mshv_fill_create_partition,
+					  mshv_read_partition_id, &in, partition_id);
 }
 EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_create_partition);
 
@@ -734,40 +767,6 @@ int mshv_hvcall_passthrough(u16 code, u16 reps, const void *in, u16 in_sz,
 }
 EXPORT_SYMBOL_IF_KUNIT(mshv_hvcall_passthrough);
 
-/*
- * Issue a simple call whose input is built by @fill on this CPU's input
- * page, depositing into @deposit_id while the hypervisor asks for memory
- * (calls that never need memory simply never retry).  The output page is
- * handed to @read, if any, on success.
- */
-static int mshv_hvcall_simple_deposit(u16 code, u64 deposit_id,
-				      void (*fill)(void *input, const void *ctx),
-				      void (*read)(const void *output, void *ctx),
-				      const void *in_ctx, void *out_ctx)
-{
-	unsigned int attempt;
-	void *input, *output;
-	u64 status;
-	int ret;
-
-	for (attempt = 0; attempt <= MSHV_DEPOSIT_RETRIES; attempt++) {
-		scoped_guard(irqsave) {
-			input = *this_cpu_ptr(hyperv_pcpu_input_arg);
-			output = *this_cpu_ptr(hyperv_pcpu_output_arg);
-			fill(input, in_ctx);
-			status = hv_do_hypercall(code, input, output);
-			if (read && hv_result_success(status))
-				read(output, out_ctx);
-		}
-		if (!mshv_hv_status_needs_memory(status))
-			return mshv_hv_status_to_errno(status);
-		ret = mshv_deposit_for_status(status, deposit_id, 0);
-		if (ret)
-			return ret;
-	}
-	return -ENOMEM;
-}
-
 struct mshv_vp_id {
 	u64 partition_id;
 	u32 vp_index;
@@ -998,8 +997,10 @@ int mshv_hvcall_vp_state(bool set, u64 partition_id, u32 vp_index, u32 type,
 	u64 status;
 	int ret;
 
-	if (WARN_ON_ONCE(nr_pfns > MSHV_VP_STATE_MAX_PFNS ||
-			 nr_bytes > HV_HYP_PAGE_SIZE - sizeof(*input)))
+	/* The page count derives from a hypervisor property: not a WARN. */
+	if (nr_pfns > MSHV_VP_STATE_MAX_PFNS)
+		return -E2BIG;
+	if (WARN_ON_ONCE(nr_bytes > HV_HYP_PAGE_SIZE - sizeof(*input)))
 		return -EINVAL;
 	varhead = nr_pfns ?: (set ? DIV_ROUND_UP(nr_bytes, sizeof(u64)) : 0);
 

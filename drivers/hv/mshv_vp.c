@@ -218,6 +218,9 @@ static long mshv_vp_ioctl_get_set_state(struct mshv_vp *vp, bool set,
 		return -EFAULT;
 	if (size > buf_sz)
 		return -EINVAL;
+	/* A zero-sized component would be a hypervisor inconsistency. */
+	if (!size)
+		return -EIO;
 	if (!access_ok(u64_to_user_ptr(args.buf_ptr), size))
 		return -EFAULT;
 
