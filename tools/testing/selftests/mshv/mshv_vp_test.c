@@ -115,6 +115,46 @@ TEST_F(vp, create_rules)
 	close(unin);
 }
 
+static long vp_count(void)
+{
+	FILE *f = fopen(HVSIM_DEBUGFS "/vps", "r");
+	char line[256];
+	long n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += line[0] != '#';
+	fclose(f);
+	return n;
+}
+
+TEST_F(vp, create_unwinds_and_deposits)
+{
+	long before;
+	int fd;
+
+	if (!self->on_hvsim)
+		SKIP(return, "needs hvsim fault injection");
+	before = vp_count();
+	/* The second state page (the register page) cannot be mapped. */
+	ASSERT_EQ(0, hvsim_ctl("fault", "code=0xe1 status=0x5 nth=2"));
+	errno = 0;
+	EXPECT_EQ(-1, create_vp(self->pt, 7));
+	EXPECT_EQ(EINVAL, errno);
+	/* Nothing is left: the hypervisor VP was deleted, the index is free. */
+	EXPECT_EQ(before, vp_count());
+	hvsim_ctl("fault", "clear");
+
+	/* The partition's pool runs dry twice: deposit and retry inside. */
+	ASSERT_EQ(0, hvsim_ctl("fault", "code=0x4e status=0xb nth=1 times=2"));
+	fd = create_vp(self->pt, 7);
+	EXPECT_GE(fd, 0) TH_LOG("%s", strerror(errno));
+	hvsim_ctl("fault", "clear");
+	EXPECT_EQ(before + 1, vp_count());
+	close(fd);
+}
+
 TEST_F(vp, sixty_four_vps)
 {
 	int fds[64], i;
@@ -180,7 +220,8 @@ TEST_F(vp, mmap_rules)
 	close(self->vp);
 	self->vp = -1;
 	EXPECT_EQ(1, *(uint16_t *)(regs + REGPAGE_VERSION));
-	EXPECT_EQ(0, msg[0] & 0);
+	/* The VP never ran: no intercept message (type NONE) in the page. */
+	EXPECT_EQ(0, *(volatile uint32_t *)msg);
 	munmap(regs, pg);
 	munmap(msg, pg);
 }
