@@ -221,7 +221,7 @@ TEST_F(vp, mmap_rules)
 	self->vp = -1;
 	EXPECT_EQ(1, *(uint16_t *)(regs + REGPAGE_VERSION));
 	/* The VP never ran: no intercept message (type NONE) in the page. */
-	EXPECT_EQ(0, *(volatile uint32_t *)msg);
+	EXPECT_EQ(0, *(uint32_t *)msg);
 	munmap(regs, pg);
 	munmap(msg, pg);
 }
