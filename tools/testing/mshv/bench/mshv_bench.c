@@ -28,7 +28,7 @@
 #include <linux/io_uring.h>
 #include <linux/mshv.h>
 
-#define GIB		(1ULL << 30)
+#define GIB		(1024ULL * 1024 * 1024)
 #define SZ_2M		(2ULL << 20)
 #define ROUNDS		3
 

@@ -73,9 +73,10 @@ static DEFINE_PER_CPU(struct hvsim_synic, hvsim_synic);
 #ifndef CONFIG_HAS_IOMEM
 /*
  * User-Mode Linux without its PCI emulation has no I/O memory (no
- * HAS_IOMEM), so the kernel lacks memremap().  The root driver maps the hypervisor-provided SynIC pages
- * with it, as it must on x86; the pages hvsim provides are RAM, which
- * memremap() maps through the direct map anyway.  Nothing else is offered.
+ * HAS_IOMEM), so the kernel lacks memremap().  The root driver maps the
+ * hypervisor-provided SynIC pages with it, as it must on x86; the pages
+ * hvsim provides are RAM, which memremap() maps through the direct map
+ * anyway.  Nothing else is offered.
  */
 void *memremap(resource_size_t offset, size_t size, unsigned long flags)
 {
