@@ -76,6 +76,10 @@ struct mshv_partition;
  * @kicked: the hypervisor signalled the VP (intercept or scheduler message)
  *	since the VP's thread last looked; set by the SynIC handler
  * @kick_wq: where the VP's thread waits for @kicked
+ * @intercept_suspended: root scheduler: the last dispatch ended in an
+ *	intercept, so the next one must clear INTERCEPT_SUSPEND
+ * @signals: root scheduler: scheduler signals the root processed for the
+ *	VP (the teardown handshake compares it with VP_ROOT_SIGNAL_COUNT)
  */
 struct mshv_vp {
 	struct mshv_partition *partition;
@@ -86,6 +90,8 @@ struct mshv_vp {
 	struct page *stats_pages[2];
 	bool kicked;
 	wait_queue_head_t kick_wq;
+	bool intercept_suspended;
+	atomic64_t signals;
 };
 
 /**
@@ -200,6 +206,13 @@ int mshv_hvcall_vp_state(bool set, u64 partition_id, u32 vp_index, u32 type,
 			 void *bytes, unsigned int nr_bytes);
 int mshv_hvcall_translate_gva(u64 partition_id, u32 vp_index, u64 gva_page,
 			      u64 flags, u64 *result, u64 *gpa_page);
+int mshv_hvcall_set_vp_registers(u64 partition_id, u32 vp_index, unsigned int count,
+				 const struct hv_register_assoc *regs);
+int mshv_hvcall_get_vp_register(u64 partition_id, u32 vp_index, u32 name, u64 *value);
+int mshv_hvcall_dispatch_init(void);
+void mshv_hvcall_dispatch_exit(void);
+int mshv_hvcall_dispatch_vp(u64 partition_id, u32 vp_index, u32 flags,
+			    u32 *state, u32 *event);
 
 /* mshv_regions.c */
 long mshv_partition_ioctl_set_guest_memory(struct mshv_partition *pt,
@@ -226,6 +239,7 @@ void mshv_synic_exit(void);
 long mshv_partition_ioctl_create_vp(struct mshv_partition *pt, void __user *uarg);
 void mshv_partition_release_vps(struct mshv_partition *pt);
 void mshv_partition_free_vps(struct mshv_partition *pt);
+void mshv_partition_suspend_vps(struct mshv_partition *pt);
 
 /* mshv_root_main.c */
 /* Kinds of fd that may pass a hypercall through (MSHV_ROOT_HVCALL). */
@@ -235,7 +249,7 @@ void mshv_partition_free_vps(struct mshv_partition *pt);
 #define MSHV_FD_GUEST		(MSHV_FD_PARTITION | MSHV_FD_VP)
 
 void mshv_partition_async_complete(u64 partition_id, u16 status);
-void mshv_vp_kick(u64 partition_id, u32 vp_index);
+void mshv_vp_kick(u64 partition_id, u32 vp_index, bool scheduler);
 void mshv_partition_put(struct mshv_partition *pt);
 struct mshv_partition *mshv_partition_find_rcu(u64 partition_id);
 long mshv_ioctl_root_hvcall(unsigned int fd, struct mshv_partition *pt,

@@ -1069,3 +1069,159 @@ int mshv_hvcall_translate_gva(u64 partition_id, u32 vp_index, u64 gva_page,
 	}
 	return mshv_hv_status_to_errno(status);
 }
+
+/*
+ * Registers per GET/SET_VP_REGISTERS call.  The run loop needs two; the
+ * bound keeps the element list inside the input page with room to spare.
+ */
+#define MSHV_VP_REGISTERS_BATCH		16
+
+/**
+ * mshv_hvcall_set_vp_registers() - HVCALL_SET_VP_REGISTERS
+ * @partition_id: the partition
+ * @vp_index: the VP
+ * @count: elements of @regs (at most MSHV_VP_REGISTERS_BATCH)
+ * @regs: names and values, applied by the hypervisor in this order
+ *
+ * Return: 0 or a negative errno (the elements before a failing one stay
+ * applied).
+ */
+int mshv_hvcall_set_vp_registers(u64 partition_id, u32 vp_index, unsigned int count,
+				 const struct hv_register_assoc *regs)
+{
+	struct hv_input_set_vp_registers *input;
+	u64 status;
+
+	if (WARN_ON_ONCE(!count || count > MSHV_VP_REGISTERS_BATCH))
+		return -EINVAL;
+	scoped_guard(irqsave) {
+		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+		memset(input, 0, sizeof(*input));
+		input->partition_id = partition_id;
+		input->vp_index = vp_index;
+		memcpy(input->elements, regs, count * sizeof(*regs));
+		status = mshv_do_rep_hypercall(HVCALL_SET_VP_REGISTERS, 0, count, 0,
+					       input, NULL);
+	}
+	if (hv_result_success(status) && hv_repcomp(status) < count)
+		return -EIO;
+	return mshv_hv_status_to_errno(status);
+}
+
+/**
+ * mshv_hvcall_get_vp_register() - HVCALL_GET_VP_REGISTERS of one register
+ * @partition_id: the partition
+ * @vp_index: the VP
+ * @name: HV_REGISTER_* name
+ * @value: the low 64 bits of the value on success
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_get_vp_register(u64 partition_id, u32 vp_index, u32 name, u64 *value)
+{
+	struct hv_input_get_vp_registers *input;
+	union hv_register_value *output;
+	u64 status;
+
+	scoped_guard(irqsave) {
+		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+		output = *this_cpu_ptr(hyperv_pcpu_output_arg);
+		memset(input, 0, sizeof(*input));
+		input->partition_id = partition_id;
+		input->vp_index = vp_index;
+		input->names[0] = name;
+		status = mshv_do_rep_hypercall(HVCALL_GET_VP_REGISTERS, 0, 1, 0,
+					       input, output);
+		if (hv_result_success(status))
+			*value = output->reg64;
+	}
+	return mshv_hv_status_to_errno(status);
+}
+
+/*
+ * DISPATCH_VP runs with interrupts enabled, so it cannot use the per-CPU
+ * hypercall pages an interrupt handler may fill: each CPU has a dedicated
+ * pair, used only by DISPATCH_VP with preemption disabled.
+ */
+struct mshv_dispatch_pages {
+	struct hv_input_dispatch_vp *in;
+	struct hv_output_dispatch_vp *out;
+};
+
+static DEFINE_PER_CPU(struct mshv_dispatch_pages, mshv_dispatch_pages);
+
+/**
+ * mshv_hvcall_dispatch_exit() - free the dedicated DISPATCH_VP pages
+ */
+void mshv_hvcall_dispatch_exit(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct mshv_dispatch_pages *p = per_cpu_ptr(&mshv_dispatch_pages, cpu);
+
+		free_page((unsigned long)p->in);
+		free_page((unsigned long)p->out);
+		p->in = NULL;
+		p->out = NULL;
+	}
+}
+
+/**
+ * mshv_hvcall_dispatch_init() - allocate the dedicated DISPATCH_VP pages
+ *
+ * For every possible CPU, so that hotplug needs nothing.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mshv_hvcall_dispatch_init(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct mshv_dispatch_pages *p = per_cpu_ptr(&mshv_dispatch_pages, cpu);
+
+		p->in = (void *)__get_free_page(GFP_KERNEL);
+		p->out = (void *)__get_free_page(GFP_KERNEL);
+		if (!p->in || !p->out) {
+			mshv_hvcall_dispatch_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/**
+ * mshv_hvcall_dispatch_vp() - HVCALL_DISPATCH_VP (root scheduler)
+ * @partition_id: the partition
+ * @vp_index: the VP
+ * @flags: HV_DISPATCH_VP_FLAG_*
+ * @state: enum hv_vp_dispatch_state on success
+ * @event: enum hv_vp_dispatch_event on success
+ *
+ * Runs the VP on this CPU until it needs the root, the hypervisor's time
+ * slice ends or a root interrupt arrives.  Preemption is disabled only for
+ * the call itself; interrupts stay enabled.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_dispatch_vp(u64 partition_id, u32 vp_index, u32 flags,
+			    u32 *state, u32 *event)
+{
+	struct mshv_dispatch_pages *p;
+	u64 status;
+
+	scoped_guard(preempt) {
+		p = this_cpu_ptr(&mshv_dispatch_pages);
+		memset(p->in, 0, sizeof(*p->in));
+		p->in->partition_id = partition_id;
+		p->in->vp_index = vp_index;
+		p->in->flags = flags;
+		status = hv_do_hypercall(HVCALL_DISPATCH_VP, p->in, p->out);
+		if (hv_result_success(status)) {
+			*state = p->out->dispatch_state;
+			*event = p->out->dispatch_event;
+		}
+	}
+	return mshv_hv_status_to_errno(status);
+}

@@ -80,6 +80,8 @@ static void mshv_partition_release(struct kref *ref)
 	struct mshv_partition *pt = container_of(ref, struct mshv_partition, ref);
 	int ret;
 
+	/* While still published: scheduler signals for its VPs must drain. */
+	mshv_partition_suspend_vps(pt);
 	spin_lock(&mshv_root.lock);
 	hash_del_rcu(&pt->hnode);
 	spin_unlock(&mshv_root.lock);
@@ -566,20 +568,29 @@ static int __init mshv_root_init(void)
 
 	spin_lock_init(&mshv_root.lock);
 	hash_init(mshv_root.partitions);
+	if (mshv_root.scheduler_type == HV_SCHEDULER_TYPE_ROOT) {
+		ret = mshv_hvcall_dispatch_init();
+		if (ret)
+			return ret;
+	}
 	ret = mshv_synic_init();
 	if (ret)
-		return ret;
+		goto err_free_dispatch;
 	mshv_debugfs = debugfs_create_dir("mshv_root", NULL);
 
 	/* Last: the device may be opened as soon as it is registered. */
 	ret = misc_register(&mshv_dev);
-	if (ret) {
-		debugfs_remove_recursive(mshv_debugfs);
-		mshv_synic_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_synic;
 	pr_info("scheduler type %u\n", mshv_root.scheduler_type);
 	return 0;
+
+err_synic:
+	debugfs_remove_recursive(mshv_debugfs);
+	mshv_synic_exit();
+err_free_dispatch:
+	mshv_hvcall_dispatch_exit();
+	return ret;
 }
 
 static void __exit mshv_root_exit(void)
@@ -590,6 +601,7 @@ static void __exit mshv_root_exit(void)
 	rcu_barrier();
 	debugfs_remove_recursive(mshv_debugfs);
 	mshv_synic_exit();
+	mshv_hvcall_dispatch_exit();
 }
 
 module_init(mshv_root_init);

@@ -103,6 +103,42 @@ static int mshv_synic_cpu_online(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * SCHEDULER_VP_SIGNAL_BITSET: the VPs of one partition.  Only the sparse
+ * format is produced for the root; banks past what the payload holds, or
+ * VP indexes the driver does not have, are dropped (mshv_vp_kick() checks).
+ */
+static void mshv_synic_signal_bitset(const struct hv_scheduler_vp_signal_bitset_message *m)
+{
+	const struct hv_vpset *set = &m->vp_bitset.bitset;
+	unsigned int max_banks = HV_SCHEDULER_VP_SIGNAL_BITSET_MAX_QWORDS -
+				 offsetof(struct hv_vpset, bank_contents) / sizeof(u64);
+	unsigned int bank, n = 0, bit;
+	unsigned long bits;
+
+	if (set->format != HV_GENERIC_SET_SPARSE_4K) {
+		pr_warn_ratelimited("scheduler signal with VP set format %llu\n",
+				    set->format);
+		return;
+	}
+	for (bank = 0; bank < BITS_PER_LONG && n < max_banks; bank++) {
+		if (!(set->valid_bank_mask & BIT_ULL(bank)))
+			continue;
+		bits = set->bank_contents[n++];
+		for_each_set_bit(bit, &bits, BITS_PER_LONG)
+			mshv_vp_kick(m->partition_id, bank * BITS_PER_LONG + bit, true);
+	}
+}
+
+static void mshv_synic_signal_pair(const struct hv_scheduler_vp_signal_pair_message *m)
+{
+	unsigned int i, n = min_t(unsigned int, m->vp_count,
+				  HV_SCHEDULER_VP_SIGNAL_PAIR_MAX);
+
+	for (i = 0; i < n; i++)
+		mshv_vp_kick(m->partition_ids[i], m->vp_indexes[i], true);
+}
+
 static void mshv_synic_handle(const struct hv_message *msg)
 {
 	const struct hv_async_completion_message_payload *done;
@@ -112,7 +148,13 @@ static void mshv_synic_handle(const struct hv_message *msg)
 	case HVMSG_OPAQUE_INTERCEPT:
 		/* The full message is in the VP's intercept page. */
 		intercept = (const void *)msg->u.payload;
-		mshv_vp_kick(msg->header.sender, intercept->vp_index);
+		mshv_vp_kick(msg->header.sender, intercept->vp_index, false);
+		break;
+	case HVMSG_SCHEDULER_VP_SIGNAL_BITSET:
+		mshv_synic_signal_bitset((const void *)msg->u.payload);
+		break;
+	case HVMSG_SCHEDULER_VP_SIGNAL_PAIR:
+		mshv_synic_signal_pair((const void *)msg->u.payload);
 		break;
 	case HVMSG_ASYNC_CALL_COMPLETION:
 		done = (const void *)msg->u.payload;

@@ -11,6 +11,7 @@
  * index fails with -EEXIST.
  */
 #include <linux/anon_inodes.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -18,6 +19,9 @@
 #include <linux/uaccess.h>
 
 #include "mshv_root.h"
+
+/* Teardown handshake: polls of VP_ROOT_SIGNAL_COUNT, 1-2 ms apart. */
+#define MSHV_SIGNAL_DRAIN_TRIES	500
 
 static struct page *mshv_vp_map_page(struct mshv_vp *vp, u32 type, int *err)
 {
@@ -130,11 +134,13 @@ void mshv_partition_free_vps(struct mshv_partition *pt)
  * mshv_vp_kick() - the hypervisor signalled a VP of a partition
  * @partition_id: from the message; may name no partition of ours
  * @vp_index: from the message; may be out of range or name no VP
+ * @scheduler: a root-scheduler signal (counted for the teardown handshake),
+ *	not an intercept notification
  *
  * Called from the SynIC handler.  Both values come from the hypervisor and
  * are checked: anything unknown is dropped.
  */
-void mshv_vp_kick(u64 partition_id, u32 vp_index)
+void mshv_vp_kick(u64 partition_id, u32 vp_index, bool scheduler)
 {
 	struct mshv_partition *pt;
 	struct mshv_vp *vp;
@@ -148,13 +154,230 @@ void mshv_vp_kick(u64 partition_id, u32 vp_index)
 	pt = mshv_partition_find_rcu(partition_id);
 	vp = pt ? rcu_dereference(pt->vps[vp_index]) : NULL;
 	if (vp) {
-		WRITE_ONCE(vp->kicked, true);
+		if (scheduler)
+			atomic64_inc(&vp->signals);
+		/*
+		 * Release: the VP's thread, once it sees the flag, reads what
+		 * the hypervisor wrote before it sent the message.
+		 */
+		smp_store_release(&vp->kicked, true);
 		wake_up(&vp->kick_wq);
 	}
 	rcu_read_unlock();
 	if (!vp)
 		pr_warn_ratelimited("mshv_root: signal for unknown VP %u of partition %#llx\n",
 				    vp_index, partition_id);
+}
+
+/* -------------------------------------------------------------- run ---- */
+
+static int mshv_vp_set_reg(struct mshv_vp *vp, u32 name, u64 value)
+{
+	struct hv_register_assoc reg = { .name = name, .value.reg64 = value };
+
+	return mshv_hvcall_set_vp_registers(vp->partition->id, vp->index, 1, &reg);
+}
+
+static bool mshv_vp_kicked(struct mshv_vp *vp)
+{
+	return smp_load_acquire(&vp->kicked);
+}
+
+/*
+ * Root scheduler: the hypervisor's VpRootDispatchThreadBlocked counter --
+ * non-zero while it considers the VP's dispatch thread blocked (the VP
+ * halted); the SELF area's value, else the PARENT area's.
+ */
+static bool mshv_vp_dispatch_blocked(struct mshv_vp *vp)
+{
+	unsigned int area;
+
+	for (area = HV_STATS_AREA_SELF; area <= HV_STATS_AREA_PARENT; area++) {
+		const u64 *counters;
+
+		if (!vp->stats_pages[area])
+			continue;
+		counters = page_address(vp->stats_pages[area]);
+		if (READ_ONCE(counters[HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Hypervisor scheduler: let the VP run and sleep until its intercept
+ * notification.  0 when an intercept message is in the intercept page.
+ */
+static int mshv_vp_run_classic(struct mshv_vp *vp)
+{
+	/*
+	 * Cleared in this order in one call (hv-abi 17.2): clearing
+	 * EXPLICIT_SUSPEND first could let the VP run and intercept before
+	 * the second element wiped the INTERCEPT_SUSPEND of that intercept.
+	 */
+	static const struct hv_register_assoc resume[] = {
+		{ .name = HV_REGISTER_INTERCEPT_SUSPEND },
+		{ .name = HV_REGISTER_EXPLICIT_SUSPEND },
+	};
+	u64 intercept;
+	int ret;
+
+	/*
+	 * Before the VP can run: its notification may arrive as soon as the
+	 * hypercall below returns (the hypercall orders the store).
+	 */
+	WRITE_ONCE(vp->kicked, false);
+	ret = mshv_hvcall_set_vp_registers(vp->partition->id, vp->index,
+					   ARRAY_SIZE(resume), resume);
+	if (ret)
+		return ret;
+	if (!wait_event_interruptible(vp->kick_wq, mshv_vp_kicked(vp)))
+		return 0;
+
+	/*
+	 * A signal.  Stop the VP; if it intercepted before it stopped, its
+	 * notification is (or will be) on the way and the message must not
+	 * be lost: wait for it and return it now.
+	 */
+	ret = mshv_vp_set_reg(vp, HV_REGISTER_EXPLICIT_SUSPEND, 1);
+	if (!ret)
+		ret = mshv_hvcall_get_vp_register(vp->partition->id, vp->index,
+						  HV_REGISTER_INTERCEPT_SUSPEND,
+						  &intercept);
+	if (ret)
+		return ret;
+	if (!intercept)
+		return -EINTR;
+	/* Only a fatal signal abandons it (the VMM is going away). */
+	if (wait_event_killable(vp->kick_wq, mshv_vp_kicked(vp)))
+		return -EINTR;
+	return 0;
+}
+
+/*
+ * Work the task owes before the guest runs again on its CPU: a signal
+ * (including TIF_NOTIFY_SIGNAL task work) ends the run, rescheduling
+ * happens here.
+ */
+static int mshv_vp_guest_work(void)
+{
+	if (signal_pending(current))
+		return -EINTR;
+	cond_resched();
+	return 0;
+}
+
+/*
+ * Root scheduler: dispatch the VP from this thread until it intercepts.
+ * 0 when an intercept message is in the intercept page.
+ */
+static int mshv_vp_run_root(struct mshv_vp *vp)
+{
+	bool suspended = false;
+	u32 state, event, flags;
+	int ret;
+
+	for (;;) {
+		ret = mshv_vp_guest_work();
+		if (ret)
+			return ret;
+		flags = HV_DISPATCH_VP_FLAG_ENABLE_CALLER_INTERRUPTS;
+		if (vp->intercept_suspended)
+			flags |= HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND;
+		ret = mshv_hvcall_dispatch_vp(vp->partition->id, vp->index, flags,
+					      &state, &event);
+		if (ret)
+			return ret;
+		vp->intercept_suspended = false;
+
+		if (state == HV_VP_DISPATCH_STATE_READY &&
+		    event == HV_VP_DISPATCH_EVENT_INTERCEPT) {
+			vp->intercept_suspended = true;
+			return 0;
+		}
+		if (state != HV_VP_DISPATCH_STATE_BLOCKED)
+			continue;	/* time slice over, or a root interrupt */
+
+		if (event == HV_VP_DISPATCH_EVENT_SUSPEND && !suspended) {
+			/*
+			 * A new VP, or one a signal stopped: explicitly
+			 * suspended.  Running it is what RUN_VP asks for.
+			 */
+			suspended = true;
+			ret = mshv_vp_set_reg(vp, HV_REGISTER_EXPLICIT_SUSPEND, 0);
+			if (ret)
+				return ret;
+			continue;
+		}
+		/*
+		 * Halted (or still suspended by someone else): sleep until a
+		 * scheduler signal for the VP or until the hypervisor no
+		 * longer considers it blocked.
+		 */
+		WRITE_ONCE(vp->kicked, false);
+		if (wait_event_interruptible(vp->kick_wq, mshv_vp_kicked(vp) ||
+					     (event != HV_VP_DISPATCH_EVENT_SUSPEND &&
+					      !mshv_vp_dispatch_blocked(vp))))
+			return -EINTR;
+		suspended = false;
+	}
+}
+
+static long mshv_vp_ioctl_run_vp(struct mshv_vp *vp, void __user *uarg)
+{
+	int ret;
+
+	if (mshv_root.scheduler_type == HV_SCHEDULER_TYPE_ROOT)
+		ret = mshv_vp_run_root(vp);
+	else
+		ret = mshv_vp_run_classic(vp);
+	if (ret)
+		return ret;
+	/*
+	 * The VP stays suspended until the next RUN_VP, so the message is
+	 * stable; the acquire of the kick (or the dispatch call) orders this
+	 * read after the hypervisor's write.
+	 */
+	if (copy_to_user(uarg, page_address(vp->intercept_page),
+			 sizeof(struct hv_message)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * mshv_partition_suspend_vps() - root scheduler teardown handshake
+ * @pt: the partition, still published to the SynIC handler
+ *
+ * Stops every VP from being dispatched again, then waits until the
+ * hypervisor's count of scheduler signals sent for each VP equals the
+ * count the root processed, so that no signal for a VP about to be freed
+ * is still in flight.  The wait is bounded: a hypervisor that never
+ * converges costs a warning, not a hung release.
+ */
+void mshv_partition_suspend_vps(struct mshv_partition *pt)
+{
+	unsigned int i, tries;
+	u64 sent;
+
+	if (mshv_root.scheduler_type != HV_SCHEDULER_TYPE_ROOT)
+		return;
+	for (i = 0; i < MSHV_MAX_VPS; i++) {
+		struct mshv_vp *vp = rcu_dereference_protected(pt->vps[i], 1);
+
+		if (!vp || mshv_vp_set_reg(vp, HV_REGISTER_DISPATCH_SUSPEND, 1))
+			continue;
+		for (tries = 0; tries < MSHV_SIGNAL_DRAIN_TRIES; tries++) {
+			if (mshv_hvcall_get_vp_register(pt->id, i,
+							HV_REGISTER_VP_ROOT_SIGNAL_COUNT,
+							&sent) ||
+			    sent == atomic64_read(&vp->signals))
+				break;
+			usleep_range(1000, 2000);
+		}
+		if (tries == MSHV_SIGNAL_DRAIN_TRIES)
+			pr_warn("mshv_root: VP %u of partition %#llx: scheduler signals still in flight\n",
+				i, pt->id);
+	}
 }
 
 /* ----------------------------------------------------------- VP fd ---- */
@@ -300,6 +523,9 @@ static long mshv_vp_ioctl(struct file *filp, unsigned int ioctl, unsigned long a
 		return -EINTR;
 
 	switch (ioctl) {
+	case MSHV_RUN_VP:
+		ret = mshv_vp_ioctl_run_vp(vp, uarg);
+		break;
 	case MSHV_GET_VP_STATE:
 		ret = mshv_vp_ioctl_get_set_state(vp, false, uarg);
 		break;

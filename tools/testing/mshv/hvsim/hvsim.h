@@ -167,6 +167,12 @@ struct hvsim_msr_result {
  * @root_signal_count: HV_REGISTER_VP_ROOT_SIGNAL_COUNT
  * @cpuid: CPUID overrides, @nr_cpuid used of @max_cpuid allocated
  * @msr: MSR overrides, @nr_msr used of @max_msr allocated
+ * @run_node: on the hypervisor scheduler's run queue (hvsim_run.c)
+ * @exit: the execution engine's exit record (about 2.6 KiB)
+ * @halt_rip: address of the HLT the VP is halted at
+ * @shutdown: the VP triple-faulted; it only reports that from now on
+ * @intercepts: messages the VP produced (debugfs)
+ * @dispatches: DISPATCH_VP calls for the VP (debugfs)
  */
 struct hvsim_vp {
 	struct hvsim_partition *pt;
@@ -189,6 +195,12 @@ struct hvsim_vp {
 	u32 nr_cpuid, max_cpuid;
 	struct hvsim_msr_result *msr;
 	u32 nr_msr, max_msr;
+	struct list_head run_node;
+	struct x86_exit *exit;
+	u64 halt_rip;
+	bool shutdown;
+	u64 intercepts;
+	u64 dispatches;
 };
 
 enum hvsim_pt_state {
@@ -295,6 +307,15 @@ void hvsim_vp_refresh_page(struct hvsim_vp *vp);
 void hvsim_vp_debugfs_init(struct dentry *dir);
 u16 hvsim_vtl_check(union hv_input_vtl vtl);
 u16 hvsim_vp_lookup(u64 partition_id, u32 index, struct hvsim_vp **vpp);
+u64 *hvsim_vp_misc_reg(struct hvsim_vp *vp, u32 name);
+
+/* hvsim_run.c */
+extern const struct hvsim_hcall hvsim_run_hcalls[];
+extern const unsigned int hvsim_run_nr_hcalls;
+int hvsim_run_init(void);
+void hvsim_run_exit(void);
+void hvsim_run_update(struct hvsim_vp *vp);
+void hvsim_run_forget(struct hvsim_vp *vp);
 
 /* hvsim_vp_state.c */
 extern const struct hvsim_hcall hvsim_vp_state_hcalls[];

@@ -86,6 +86,7 @@ int hvsim_hypercall_init(void)
 	hvsim_register_hcalls(hvsim_cpuid_hcalls, hvsim_cpuid_nr_hcalls);
 	hvsim_register_hcalls(hvsim_translate_hcalls, hvsim_translate_nr_hcalls);
 	hvsim_register_hcalls(hvsim_stats_hcalls, hvsim_stats_nr_hcalls);
+	hvsim_register_hcalls(hvsim_run_hcalls, hvsim_run_nr_hcalls);
 	return 0;
 }
 

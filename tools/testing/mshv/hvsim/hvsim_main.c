@@ -259,6 +259,9 @@ static int __init hvsim_init(void)
 	ret = hvsim_vp_init();
 	if (ret)
 		goto err_devices;
+	ret = hvsim_run_init();
+	if (ret)
+		goto err_devices;
 	hvsim_hypercall_init();
 	hvsim.next_id = 0x1000;
 	hvsim_pool_init(&hvsim.root_pool);
@@ -284,6 +287,7 @@ err_free_pages:
 static void __exit hvsim_exit(void)
 {
 	debugfs_remove_recursive(hvsim_debugfs);
+	hvsim_run_exit();
 	hvsim_devices_exit();
 	hvsim_partitions_destroy_all();
 	hvsim_clear_faults();

@@ -342,6 +342,26 @@ static u64 *reg_misc(struct hvsim_vp *vp, const struct hvsim_reg *r, unsigned in
 	return &vp->misc[reg_slot[r - hvsim_regs] + m];
 }
 
+/**
+ * hvsim_vp_misc_reg() - where a stored register of a VP lives
+ * @vp: the VP (hvsim.lock held)
+ * @name: a register of hvsim_regs[] stored in vp->misc (e.g. the suspend
+ *	registers)
+ *
+ * Return: the value's address.
+ */
+u64 *hvsim_vp_misc_reg(struct hvsim_vp *vp, u32 name)
+{
+	static u64 nowhere;
+	const struct hvsim_reg *r;
+	unsigned int m;
+
+	r = reg_find(name, &m);
+	if (WARN_ON_ONCE(!r || r->kind != R_MISC))
+		return &nowhere;
+	return reg_misc(vp, r, m);
+}
+
 static u64 *reg_cpu64(struct hvsim_vp *vp, const struct hvsim_reg *r, unsigned int m)
 {
 	return (u64 *)((u8 *)&vp->cpu + r->off) + m;
@@ -876,6 +896,7 @@ static void vp_free(struct hvsim_vp *vp)
 	kfree(vp->misc);
 	kfree(vp->cpuid);
 	kfree(vp->msr);
+	kfree(vp->exit);
 	kfree(vp);
 }
 
@@ -896,8 +917,10 @@ static struct hvsim_vp *vp_alloc(struct hvsim_partition *pt, u32 index)
 	vp->msg_page = (void *)get_zeroed_page(gfp);
 	vp->simp = (void *)get_zeroed_page(gfp);
 	vp->siefp = (void *)get_zeroed_page(gfp);
+	vp->exit = kzalloc(sizeof(*vp->exit), gfp);
+	INIT_LIST_HEAD(&vp->run_node);
 	if (!vp->xsave || !vp->misc || !vp->reg_page || !vp->msg_page ||
-	    !vp->simp || !vp->siefp) {
+	    !vp->simp || !vp->siefp || !vp->exit) {
 		vp_free(vp);
 		return NULL;
 	}
@@ -910,6 +933,7 @@ static void vp_delete(struct hvsim_vp *vp)
 {
 	struct hvsim_partition *pt = vp->pt;
 
+	hvsim_run_forget(vp);
 	pt->vps[vp->index] = NULL;
 	pt->nr_vps--;
 	hvsim_pool_give(&pt->pool, HVSIM_COST_VP);
@@ -1028,10 +1052,16 @@ static u16 hvsim_set_vp_registers_rep(struct hvsim_call *c, u16 i)
 	const struct hv_register_assoc *a = &in->elements[i];
 	struct hvsim_vp *vp;
 
+	u16 status;
+
 	if (a->reserved1 || a->reserved2)
 		return HV_STATUS_INVALID_PARAMETER;
 	hvsim_vp_lookup(in->partition_id, in->vp_index, &vp);
-	return reg_set(vp, a->name, &a->value);
+	status = reg_set(vp, a->name, &a->value);
+	/* Elements apply in order: the VP may start (or stop) after this one. */
+	if (!status)
+		hvsim_run_update(vp);
+	return status;
 }
 
 /* ----------------------------------------------------- state pages ---- */
