@@ -180,6 +180,7 @@ static int mshv_vp_set_reg(struct mshv_vp *vp, u32 name, u64 value)
 
 static bool mshv_vp_kicked(struct mshv_vp *vp)
 {
+	/* Pairs with the release in mshv_vp_kick(). */
 	return smp_load_acquire(&vp->kicked);
 }
 

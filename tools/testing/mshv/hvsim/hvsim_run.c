@@ -553,11 +553,3 @@ void hvsim_run_exit(void)
 	hvsim_runner = NULL;
 }
 
-/* The engine for the engine's own KUnit suite (hvsim_x86_kunit.ko). */
-EXPORT_SYMBOL_GPL(x86_cpu_reset);
-EXPORT_SYMBOL_GPL(x86_run);
-EXPORT_SYMBOL_GPL(x86_can_inject_interrupt);
-EXPORT_SYMBOL_GPL(x86_inject_interrupt);
-EXPORT_SYMBOL_GPL(x86_inject_exception);
-EXPORT_SYMBOL_GPL(x86_execution_state);
-EXPORT_SYMBOL_GPL(x86_translate);

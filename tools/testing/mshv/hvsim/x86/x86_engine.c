@@ -46,6 +46,7 @@ void x86_cpu_reset(struct x86_cpu *cpu)
 	cpu->dr6 = 0xffff0ff0ULL;
 	cpu->dr7 = 0x400;
 }
+EXPORT_SYMBOL_GPL(x86_cpu_reset);
 
 static void ctx_init(struct x86_ctx *c, struct x86_cpu *cpu,
 		     const struct x86_env *env, struct x86_exit *exit)
@@ -235,11 +236,13 @@ enum x86_exit_reason x86_run(struct x86_cpu *cpu, const struct x86_env *env,
 	}
 	return exit->reason;
 }
+EXPORT_SYMBOL_GPL(x86_run);
 
 bool x86_can_inject_interrupt(const struct x86_cpu *cpu)
 {
 	return (cpu->rflags & X86_FLAGS_IF) && !cpu->interrupt_shadow;
 }
+EXPORT_SYMBOL_GPL(x86_can_inject_interrupt);
 
 static enum x86_exit_reason inject(struct x86_cpu *cpu,
 				   const struct x86_env *env, u8 vector,
@@ -271,6 +274,7 @@ enum x86_exit_reason x86_inject_interrupt(struct x86_cpu *cpu,
 {
 	return inject(cpu, env, vector, X86_EV_EXTERNAL, false, 0, exit);
 }
+EXPORT_SYMBOL_GPL(x86_inject_interrupt);
 
 enum x86_exit_reason x86_inject_exception(struct x86_cpu *cpu,
 					  const struct x86_env *env, u8 vector,
@@ -280,6 +284,7 @@ enum x86_exit_reason x86_inject_exception(struct x86_cpu *cpu,
 	return inject(cpu, env, vector, X86_EV_EXCEPTION, has_error,
 		      error_code, exit);
 }
+EXPORT_SYMBOL_GPL(x86_inject_exception);
 
 u16 x86_execution_state(const struct x86_cpu *cpu)
 {
@@ -295,3 +300,4 @@ u16 x86_execution_state(const struct x86_cpu *cpu)
 		s |= 1 << 12;
 	return s;
 }
+EXPORT_SYMBOL_GPL(x86_execution_state);

@@ -235,6 +235,7 @@ int x86_translate(const struct x86_cpu *cpu, const struct x86_env *env,
 	*gpa = w.gpa;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(x86_translate);
 
 static int mem_exit(struct x86_ctx *c, u64 gva, u64 gpa, bool gva_gpa_valid,
 		    enum x86_access acc, int gres)
