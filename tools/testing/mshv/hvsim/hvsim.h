@@ -317,6 +317,16 @@ void hvsim_run_exit(void);
 void hvsim_run_update(struct hvsim_vp *vp);
 void hvsim_run_forget(struct hvsim_vp *vp);
 
+/* hvsim_lapic.c */
+extern const struct hvsim_hcall hvsim_lapic_hcalls[];
+extern const unsigned int hvsim_lapic_nr_hcalls;
+
+/* hvsim_port.c */
+extern const struct hvsim_hcall hvsim_port_hcalls[];
+extern const unsigned int hvsim_port_nr_hcalls;
+bool hvsim_port_doorbell(struct hvsim_vp *vp, u64 gpa, const void *data,
+			 unsigned int len, bool commit);
+
 /* hvsim_vp_state.c */
 extern const struct hvsim_hcall hvsim_vp_state_hcalls[];
 extern const unsigned int hvsim_vp_state_nr_hcalls;

@@ -87,6 +87,8 @@ int hvsim_hypercall_init(void)
 	hvsim_register_hcalls(hvsim_translate_hcalls, hvsim_translate_nr_hcalls);
 	hvsim_register_hcalls(hvsim_stats_hcalls, hvsim_stats_nr_hcalls);
 	hvsim_register_hcalls(hvsim_run_hcalls, hvsim_run_nr_hcalls);
+	hvsim_register_hcalls(hvsim_lapic_hcalls, hvsim_lapic_nr_hcalls);
+	hvsim_register_hcalls(hvsim_port_hcalls, hvsim_port_nr_hcalls);
 	return 0;
 }
 

@@ -114,6 +114,13 @@ static int hvsim_env_gpa(void *ctx, u64 gpa, void *buf, unsigned int len,
 	}
 }
 
+/* A write to an unmapped GPA may ring a doorbell instead of exiting. */
+static bool hvsim_env_write_sink(void *ctx, u64 gpa, const void *data,
+				 unsigned int len, bool commit)
+{
+	return hvsim_port_doorbell(ctx, gpa, data, len, commit);
+}
+
 static bool hvsim_env_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 res[4])
 {
 	struct hvsim_vp *vp = ctx;
@@ -334,6 +341,7 @@ static enum hvsim_outcome hvsim_vp_run(struct hvsim_vp *vp, u64 budget)
 		.gpa_access = hvsim_env_gpa,
 		.msr = hvsim_env_msr,
 		.cpuid = hvsim_env_cpuid,
+		.write_sink = hvsim_env_write_sink,
 	};
 
 	lockdep_assert_held(&hvsim.lock);

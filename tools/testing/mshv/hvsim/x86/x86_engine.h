@@ -236,6 +236,12 @@ enum x86_msr_result {
  *	true stops the run with %X86_EXIT_CANCELLED.  Optional.
  * @exception_bitmap: bit n set: exception vector n exits with
  *	%X86_EXIT_EXCEPTION instead of being delivered to the guest.
+ * @write_sink: optional; consulted for a write that @gpa_access reports
+ *	%X86_GPA_UNMAPPED.  With @commit false it only answers whether the
+ *	caller takes the write (@data, @len: the bytes written at @gpa, never
+ *	crossing a page); with @commit true -- once the whole instruction has
+ *	succeeded -- the caller performs it.  A taken write completes without
+ *	an exit and without touching guest memory (hvsim: doorbells).
  * @irq_window_exit: exit with %X86_EXIT_IRQ_WINDOW before the next
  *	instruction as soon as an external interrupt can be injected
  *	(x86_can_inject_interrupt()); set it while an interrupt is pending.
@@ -248,6 +254,8 @@ struct x86_env {
 	bool (*cpuid)(void *ctx, u32 leaf, u32 subleaf, u32 res[4]);
 	u64 (*read_tsc)(void *ctx);
 	bool (*cancel)(void *ctx);
+	bool (*write_sink)(void *ctx, u64 gpa, const void *data, unsigned int len,
+			   bool commit);
 	u32 exception_bitmap;
 	bool irq_window_exit;
 };

@@ -330,9 +330,14 @@ void x86_commit(struct x86_ctx *c)
 {
 	int i;
 
-	for (i = 0; i < c->nw; i++)
-		gpa_rw(c->env, c->w[i].gpa, c->w[i].data, c->w[i].len,
-		       X86_ACCESS_WRITE);
+	for (i = 0; i < c->nw; i++) {
+		if (c->w[i].sink)
+			c->env->write_sink(c->env->ctx, c->w[i].gpa, c->w[i].data,
+					   c->w[i].len, true);
+		else
+			gpa_rw(c->env, c->w[i].gpa, c->w[i].data, c->w[i].len,
+			       X86_ACCESS_WRITE);
+	}
 	c->nw = 0;
 }
 
@@ -343,6 +348,7 @@ int x86_lin_write(struct x86_ctx *c, u64 la, const void *buf,
 
 	while (len) {
 		unsigned int n = 4096 - (la & 0xfff);
+		bool sink;
 		u64 gpa;
 		int r;
 
@@ -354,12 +360,15 @@ int x86_lin_write(struct x86_ctx *c, u64 la, const void *buf,
 		if (r)
 			return r;
 		r = gpa_rw(c->env, gpa, NULL, n, X86_ACCESS_WRITE);
-		if (r)
+		sink = r == X86_GPA_UNMAPPED && c->env->write_sink &&
+		       c->env->write_sink(c->env->ctx, gpa, p, n, false);
+		if (r && !sink)
 			return mem_exit(c, la, gpa, true, X86_ACCESS_WRITE, r);
 		if (c->nw == X86_WLOG_MAX)
 			x86_commit(c);	/* not reached: see X86_WLOG_MAX */
 		c->w[c->nw].gpa = gpa;
 		c->w[c->nw].len = n;
+		c->w[c->nw].sink = sink;
 		memcpy(c->w[c->nw].data, p, n);
 		c->nw++;
 		p += n;

@@ -22,6 +22,7 @@ enum {
 struct x86_wlog {
 	u64 gpa;
 	u8 len;
+	bool sink;		/* taken by &x86_env.write_sink */
 	u8 data[8];
 };
 
