@@ -63,6 +63,41 @@ struct mshv_mem_region {
 
 struct mshv_partition;
 
+/* x86 interrupt vectors, for EOIs forwarded to the VMM. */
+#define MSHV_EOI_VECTORS	256
+
+/**
+ * struct mshv_girq - a decoded interrupt route (MSHV_SET_MSI_ROUTING)
+ * @present: the GSI has an entry in the table
+ * @valid: the entry decodes to an interrupt the driver can inject
+ * @level: level triggered (MSI data bit 15)
+ * @logical: logical destination mode (MSI address bit 2)
+ * @vector: vector (MSI data bits 7:0)
+ * @type: HV_X64_INTERRUPT_TYPE_* (the MSI delivery mode, data bits 10:8)
+ * @dest: destination APIC id (MSI address bits 19:12)
+ */
+struct mshv_girq {
+	bool present;
+	bool valid;
+	bool level;
+	bool logical;
+	u8 vector;
+	u32 type;
+	u32 dest;
+};
+
+/**
+ * struct mshv_girq_table - the routes of a partition, indexed by GSI
+ * @rcu: frees a replaced table after its readers
+ * @nr_gsis: entries in @routes (the highest GSI + 1)
+ * @routes: by GSI; absent GSIs are zeroed
+ */
+struct mshv_girq_table {
+	struct rcu_head rcu;
+	u32 nr_gsis;
+	struct mshv_girq routes[] __counted_by(nr_gsis);
+};
+
 /**
  * struct mshv_vp - a virtual processor
  * @partition: its partition (a VP lives as long as the partition; each VP
@@ -80,6 +115,8 @@ struct mshv_partition;
  *	intercept, so the next one must clear INTERCEPT_SUSPEND
  * @signals: root scheduler: scheduler signals the root processed for the
  *	VP (the teardown handshake compares it with VP_ROOT_SIGNAL_COUNT)
+ * @eoi_pending: level-triggered vectors the guest EOI'd on this VP that no
+ *	resampler took; RUN_VP returns them as HVMSG_X64_APIC_EOI
  */
 struct mshv_vp {
 	struct mshv_partition *partition;
@@ -92,6 +129,7 @@ struct mshv_vp {
 	wait_queue_head_t kick_wq;
 	bool intercept_suspended;
 	atomic64_t signals;
+	DECLARE_BITMAP(eoi_pending, MSHV_EOI_VECTORS);
 };
 
 /**
@@ -114,6 +152,13 @@ struct mshv_vp {
  * @async_done: completed by the SynIC handler for the pending call
  * @debugfs: the partition's debugfs directory
  * @vps: VPs by index, published under RCU once they have an fd
+ * @girqs: interrupt routes (writers hold @lock; RCU for other readers)
+ * @irqfds_lock: protects @irqfds and the irqfds' route copies; taken in
+ *	eventfd wake-ups, hence irqsave
+ * @irqfds: active irqfds (mshv_eventfd.c)
+ * @resampler_lock: serializes changes of @resamplers
+ * @resamplers: irqfd resamplers, one per GSI (RCU, read by the EOI handler)
+ * @ioeventfds: doorbell ioeventfds, under @lock
  * @rcu: frees the structure after concurrent RCU readers are done
  */
 struct mshv_partition {
@@ -132,6 +177,12 @@ struct mshv_partition {
 	struct completion async_done;
 	struct dentry *debugfs;
 	struct mshv_vp __rcu *vps[MSHV_MAX_VPS];
+	struct mshv_girq_table __rcu *girqs;
+	spinlock_t irqfds_lock;	/* protects irqfds, irqfd route copies */
+	struct list_head irqfds;
+	struct mutex resampler_lock;	/* serializes resampler changes */
+	struct list_head resamplers;
+	struct list_head ioeventfds;
 	struct rcu_head rcu;
 };
 
@@ -231,6 +282,37 @@ void mshv_region_link(struct mshv_partition *pt, struct mshv_mem_region *r);
 void mshv_region_unlink(struct mshv_partition *pt, struct mshv_mem_region *r);
 #endif
 
+int mshv_hvcall_assert_virtual_interrupt(u64 partition_id, u64 control, u64 dest,
+					 u32 vector);
+int mshv_hvcall_clear_virtual_interrupt(u64 partition_id);
+int mshv_hvcall_create_doorbell_port(u64 partition_id, u32 port_id, u32 sint);
+int mshv_hvcall_connect_doorbell(u64 partition_id, u32 port_id, u64 gpa,
+				 u64 trigger_value, u64 flags);
+int mshv_hvcall_disconnect_doorbell(u64 partition_id, u32 connection_id);
+int mshv_hvcall_delete_port(u32 port_id);
+int mshv_hvcall_notify_port_ring_empty(u32 sint);
+
+/* mshv_portid_table.c */
+typedef void (*mshv_port_fn)(void *data);
+int mshv_portid_alloc(mshv_port_fn fn, void *data);
+void mshv_portid_free(int id);
+bool mshv_portid_signal(u32 id);
+
+/* mshv_irq.c */
+long mshv_partition_ioctl_set_msi_routing(struct mshv_partition *pt, void __user *uarg);
+void mshv_girq_lookup(struct mshv_partition *pt, u32 gsi, struct mshv_girq *g);
+int mshv_girq_inject(struct mshv_partition *pt, const struct mshv_girq *g);
+void mshv_partition_free_girqs(struct mshv_partition *pt);
+
+/* mshv_eventfd.c */
+long mshv_partition_ioctl_irqfd(struct mshv_partition *pt, void __user *uarg);
+long mshv_partition_ioctl_ioeventfd(struct mshv_partition *pt, void __user *uarg);
+void mshv_irqfd_routes_update(struct mshv_partition *pt);
+bool mshv_irqfd_eoi(struct mshv_partition *pt, u32 vector);
+void mshv_partition_release_eventfds(struct mshv_partition *pt);
+int mshv_eventfd_init(void);
+void mshv_eventfd_exit(void);
+
 /* mshv_synic.c */
 int mshv_synic_init(void);
 void mshv_synic_exit(void);
@@ -240,6 +322,7 @@ long mshv_partition_ioctl_create_vp(struct mshv_partition *pt, void __user *uarg
 void mshv_partition_release_vps(struct mshv_partition *pt);
 void mshv_partition_free_vps(struct mshv_partition *pt);
 void mshv_partition_suspend_vps(struct mshv_partition *pt);
+void mshv_vp_queue_eoi(struct mshv_partition *pt, u32 vp_index, u32 vector);
 
 /* mshv_root_main.c */
 /* Kinds of fd that may pass a hypercall through (MSHV_ROOT_HVCALL). */

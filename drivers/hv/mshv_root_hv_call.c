@@ -1225,3 +1225,158 @@ int mshv_hvcall_dispatch_vp(u64 partition_id, u32 vp_index, u32 flags,
 	}
 	return mshv_hv_status_to_errno(status);
 }
+
+/**
+ * mshv_hvcall_assert_virtual_interrupt() - HVCALL_ASSERT_VIRTUAL_INTERRUPT
+ * @partition_id: the guest
+ * @control: HV_INTERRUPT_CONTROL_* (type, trigger, destination mode)
+ * @dest: destination APIC id (physical or logical per @control)
+ * @vector: the vector
+ *
+ * Usable in atomic context (it is issued from eventfd wake-ups): the input
+ * page is filled with interrupts disabled and nothing here sleeps.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_assert_virtual_interrupt(u64 partition_id, u64 control, u64 dest,
+					 u32 vector)
+{
+	struct hv_input_assert_virtual_interrupt *input;
+	u64 status;
+
+	scoped_guard(irqsave) {
+		input = *this_cpu_ptr(hyperv_pcpu_input_arg);
+		memset(input, 0, sizeof(*input));
+		input->partition_id = partition_id;
+		input->control = control;
+		input->dest_addr = dest;
+		input->vector = vector;
+		status = hv_do_hypercall(HVCALL_ASSERT_VIRTUAL_INTERRUPT, input, NULL);
+	}
+	return mshv_hv_status_to_errno(status);
+}
+
+/**
+ * mshv_hvcall_clear_virtual_interrupt() - HVCALL_CLEAR_VIRTUAL_INTERRUPT
+ * @partition_id: the guest
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_clear_virtual_interrupt(u64 partition_id)
+{
+	return mshv_hv_status_to_errno(hv_do_fast_hypercall8(HVCALL_CLEAR_VIRTUAL_INTERRUPT,
+							     partition_id));
+}
+
+static void mshv_fill_create_port(void *input, const void *ctx)
+{
+	memcpy(input, ctx, sizeof(struct hv_input_create_port));
+}
+
+static void mshv_fill_connect_port(void *input, const void *ctx)
+{
+	memcpy(input, ctx, sizeof(struct hv_input_connect_port));
+}
+
+/**
+ * mshv_hvcall_create_doorbell_port() - HVCALL_CREATE_PORT of a doorbell port
+ * @partition_id: the guest allowed to connect to it
+ * @port_id: the port id (24 bits), owned by the root
+ * @sint: the root SINT whose event ring receives the port's signals
+ *
+ * The port lives in the root: its memory comes from the root's pool.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_create_doorbell_port(u64 partition_id, u32 port_id, u32 sint)
+{
+	struct hv_input_create_port in = {
+		.port_partition_id = hv_current_partition_id,
+		.port_id.u.id = port_id,
+		.connection_partition_id = partition_id,
+		.port_info = {
+			.port_type = HV_PORT_TYPE_DOORBELL,
+			.doorbell_port_info = {
+				.target_sint = sint,
+				.target_vp = HV_ANY_VP,
+			},
+		},
+	};
+
+	return mshv_hvcall_simple_deposit(HVCALL_CREATE_PORT, HV_PARTITION_ID_SELF,
+					  mshv_fill_create_port, NULL, &in, NULL);
+}
+
+/**
+ * mshv_hvcall_connect_doorbell() - HVCALL_CONNECT_PORT of a guest doorbell
+ * @partition_id: the guest
+ * @port_id: the root's doorbell port, also used as the connection id
+ * @gpa: the guest physical address whose writes ring it
+ * @trigger_value: the value a write must have (unless ANY_VALUE)
+ * @flags: HV_DOORBELL_FLAG_* (trigger size, ANY_VALUE)
+ *
+ * The connection lives in the guest: its memory comes from the guest's pool.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_connect_doorbell(u64 partition_id, u32 port_id, u64 gpa,
+				 u64 trigger_value, u64 flags)
+{
+	struct hv_input_connect_port in = {
+		.connection_partition_id = partition_id,
+		.connection_id = port_id,
+		.port_partition_id = hv_current_partition_id,
+		.port_id.u.id = port_id,
+		.connection_info = {
+			.port_type = HV_PORT_TYPE_DOORBELL,
+			.doorbell_connection_info = {
+				.gpa = gpa,
+				.trigger_value = trigger_value,
+				.flags = flags,
+			},
+		},
+	};
+
+	return mshv_hvcall_simple_deposit(HVCALL_CONNECT_PORT, partition_id,
+					  mshv_fill_connect_port, NULL, &in, NULL);
+}
+
+/**
+ * mshv_hvcall_disconnect_doorbell() - HVCALL_DISCONNECT_PORT of a doorbell
+ * @partition_id: the guest
+ * @connection_id: the connection (the port id)
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_disconnect_doorbell(u64 partition_id, u32 connection_id)
+{
+	u64 second = connection_id | ((u64)HV_DISCONNECT_PORT_IS_DOORBELL << 32);
+
+	return mshv_hv_status_to_errno(hv_do_fast_hypercall16(HVCALL_DISCONNECT_PORT,
+							      partition_id, second));
+}
+
+/**
+ * mshv_hvcall_delete_port() - HVCALL_DELETE_PORT of a root port
+ * @port_id: the port
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_delete_port(u32 port_id)
+{
+	return mshv_hv_status_to_errno(hv_do_fast_hypercall16(HVCALL_DELETE_PORT,
+							      hv_current_partition_id,
+							      port_id));
+}
+
+/**
+ * mshv_hvcall_notify_port_ring_empty() - HVCALL_NOTIFY_PORT_RING_EMPTY
+ * @sint: the SINT whose event ring the root drained after it was full
+ *
+ * Return: 0 or a negative errno.
+ */
+int mshv_hvcall_notify_port_ring_empty(u32 sint)
+{
+	return mshv_hv_status_to_errno(hv_do_fast_hypercall8(HVCALL_NOTIFY_PORT_RING_EMPTY,
+							     sint));
+}

@@ -80,7 +80,11 @@ static void mshv_partition_release(struct kref *ref)
 	struct mshv_partition *pt = container_of(ref, struct mshv_partition, ref);
 	int ret;
 
-	/* While still published: scheduler signals for its VPs must drain. */
+	/*
+	 * While still published: nothing signals its eventfds or injects
+	 * into it after this, and scheduler signals for its VPs drain.
+	 */
+	mshv_partition_release_eventfds(pt);
 	mshv_partition_suspend_vps(pt);
 	spin_lock(&mshv_root.lock);
 	hash_del_rcu(&pt->hnode);
@@ -99,6 +103,7 @@ static void mshv_partition_release(struct kref *ref)
 	/* Finalizing removed every GPA mapping; otherwise unmap explicitly. */
 	mshv_partition_release_regions(pt, ret);
 	mshv_partition_free_vps(pt);
+	mshv_partition_free_girqs(pt);
 
 	ret = mshv_withdraw_all(pt->id);
 	if (ret)
@@ -358,6 +363,15 @@ static long mshv_partition_ioctl(struct file *filp, unsigned int ioctl,
 		ret = mshv_ioctl_root_hvcall(MSHV_FD_PARTITION, pt,
 					     (void __user *)arg);
 		break;
+	case MSHV_SET_MSI_ROUTING:
+		ret = mshv_partition_ioctl_set_msi_routing(pt, (void __user *)arg);
+		break;
+	case MSHV_IRQFD:
+		ret = mshv_partition_ioctl_irqfd(pt, (void __user *)arg);
+		break;
+	case MSHV_IOEVENTFD:
+		ret = mshv_partition_ioctl_ioeventfd(pt, (void __user *)arg);
+		break;
 	default:
 		ret = -ENOTTY;
 	}
@@ -472,6 +486,11 @@ static long mshv_dev_ioctl_create_partition(void __user *uarg)
 	pt->gfn_tree = RB_ROOT_CACHED;
 	pt->uva_tree = RB_ROOT_CACHED;
 	spin_lock_init(&pt->async_lock);
+	spin_lock_init(&pt->irqfds_lock);
+	INIT_LIST_HEAD(&pt->irqfds);
+	mutex_init(&pt->resampler_lock);
+	INIT_LIST_HEAD(&pt->resamplers);
+	INIT_LIST_HEAD(&pt->ioeventfds);
 	init_completion(&pt->async_done);
 	pt->mm = current->mm;
 	mmgrab(pt->mm);
@@ -573,9 +592,12 @@ static int __init mshv_root_init(void)
 		if (ret)
 			return ret;
 	}
-	ret = mshv_synic_init();
+	ret = mshv_eventfd_init();
 	if (ret)
 		goto err_free_dispatch;
+	ret = mshv_synic_init();
+	if (ret)
+		goto err_eventfd;
 	mshv_debugfs = debugfs_create_dir("mshv_root", NULL);
 
 	/* Last: the device may be opened as soon as it is registered. */
@@ -588,6 +610,8 @@ static int __init mshv_root_init(void)
 err_synic:
 	debugfs_remove_recursive(mshv_debugfs);
 	mshv_synic_exit();
+err_eventfd:
+	mshv_eventfd_exit();
 err_free_dispatch:
 	mshv_hvcall_dispatch_exit();
 	return ret;
@@ -601,6 +625,7 @@ static void __exit mshv_root_exit(void)
 	rcu_barrier();
 	debugfs_remove_recursive(mshv_debugfs);
 	mshv_synic_exit();
+	mshv_eventfd_exit();
 	mshv_hvcall_dispatch_exit();
 }
 

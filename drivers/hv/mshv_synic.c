@@ -12,6 +12,14 @@
  * The interrupt handler consumes one message per SINT0 slot and always
  * acknowledges it -- known or not, valid or not -- so that a slot never
  * stays occupied and blocks every later message of that CPU.
+ *
+ * Doorbells (ioeventfds) arrive on SINT5 (HV_SYNIC_DOORBELL_SINT_INDEX),
+ * programmed "as intercept": the hypervisor appends the signalled port id
+ * to SINT5's ring in the event-ring page and announces it with an
+ * HVMSG_SYNIC_SINT_INTERCEPT message in SINT0, so one handler sees
+ * everything.  The ring's consumer positions live in the Hyper-V core
+ * (hv_synic_eventring_tail, core patch 0002) because the hypervisor's
+ * producer position outlives this module.
  */
 #define pr_fmt(fmt) "mshv_root: " fmt
 
@@ -59,14 +67,34 @@ static void mshv_synic_disable_page(unsigned int msr, void *page)
 	memunmap(page);
 }
 
+static void mshv_synic_mask_sint(unsigned int index)
+{
+	union hv_synic_sint sint;
+
+	sint.as_uint64 = hv_get_msr(HV_MSR_SINT0 + index);
+	sint.masked = 1;
+	hv_set_msr(HV_MSR_SINT0 + index, sint.as_uint64);
+}
+
+/* SINTs the root driver uses: unmasked, on the callback vector. */
+static void mshv_synic_program_sint(unsigned int index, bool as_intercept)
+{
+	union hv_synic_sint sint = { .as_uint64 = 0 };
+
+	sint.vector = HYPERVISOR_CALLBACK_VECTOR;
+	sint.masked = 0;
+	/* Hypervisors that deprecate auto-EOI want an explicit APIC EOI. */
+	sint.auto_eoi = !(ms_hyperv.hints & HV_DEPRECATING_AEOI_RECOMMENDED);
+	hv_set_msr(HV_MSR_SINT0 + index,
+		   sint.as_uint64 | (as_intercept ? HV_SYNIC_SINT_AS_INTERCEPT : 0));
+}
+
 static int mshv_synic_cpu_offline(unsigned int cpu)
 {
 	struct mshv_synic *s = this_cpu_ptr(&mshv_synic);
-	union hv_synic_sint sint;
 
-	sint.as_uint64 = hv_get_msr(HV_MSR_SINT0 + HV_SYNIC_INTERCEPTION_SINT_INDEX);
-	sint.masked = 1;
-	hv_set_msr(HV_MSR_SINT0 + HV_SYNIC_INTERCEPTION_SINT_INDEX, sint.as_uint64);
+	mshv_synic_mask_sint(HV_SYNIC_DOORBELL_SINT_INDEX);
+	mshv_synic_mask_sint(HV_SYNIC_INTERCEPTION_SINT_INDEX);
 
 	mshv_synic_disable_page(HV_MSR_SIRBP, s->ring);
 	mshv_synic_disable_page(HV_MSR_SIEFP, s->flags);
@@ -80,7 +108,6 @@ static int mshv_synic_cpu_online(unsigned int cpu)
 {
 	struct mshv_synic *s = this_cpu_ptr(&mshv_synic);
 	union hv_synic_scontrol sctrl;
-	union hv_synic_sint sint;
 
 	s->msg = mshv_synic_enable_page(HV_MSR_SIMP);
 	s->flags = mshv_synic_enable_page(HV_MSR_SIEFP);
@@ -90,12 +117,8 @@ static int mshv_synic_cpu_online(unsigned int cpu)
 		return -EFAULT;
 	}
 
-	sint.as_uint64 = 0;
-	sint.vector = HYPERVISOR_CALLBACK_VECTOR;
-	sint.masked = 0;
-	/* Hypervisors that deprecate auto-EOI want an explicit APIC EOI. */
-	sint.auto_eoi = !(ms_hyperv.hints & HV_DEPRECATING_AEOI_RECOMMENDED);
-	hv_set_msr(HV_MSR_SINT0 + HV_SYNIC_INTERCEPTION_SINT_INDEX, sint.as_uint64);
+	mshv_synic_program_sint(HV_SYNIC_INTERCEPTION_SINT_INDEX, false);
+	mshv_synic_program_sint(HV_SYNIC_DOORBELL_SINT_INDEX, true);
 
 	sctrl.as_uint64 = hv_get_msr(HV_MSR_SCONTROL);
 	sctrl.enable = 1;
@@ -139,8 +162,69 @@ static void mshv_synic_signal_pair(const struct hv_scheduler_vp_signal_pair_mess
 		mshv_vp_kick(m->partition_ids[i], m->vp_indexes[i], true);
 }
 
-static void mshv_synic_handle(const struct hv_message *msg)
+/*
+ * Take the next port id off this CPU's ring for @sint, or 0.  The
+ * hypervisor writes an entry before it announces it; a zero entry is free.
+ */
+static u32 mshv_synic_ring_pop(struct hv_synic_event_ring *ring, u8 *tail)
 {
+	u32 id = READ_ONCE(ring->data[*tail]);
+
+	if (!id)
+		return 0;
+	WRITE_ONCE(ring->data[*tail], 0);
+	*tail = (*tail + 1) % HV_SYNIC_EVENT_RING_MESSAGE_COUNT;
+	return id;
+}
+
+/*
+ * Drain @sint's event ring (hv-abi 12.6): signal every port on it; when
+ * it is empty, tell the hypervisor if it had filled up (entries were
+ * dropped meanwhile and it stopped producing), and close the window in
+ * which an entry lands while signal_masked is being cleared.
+ */
+static void mshv_synic_drain_ring(struct mshv_synic *s, unsigned int sint)
+{
+	struct hv_synic_event_ring *ring = &((struct hv_synic_event_ring_page *)
+					     s->ring)->sint_event_ring[sint];
+	u8 *tail = &this_cpu_ptr(hv_synic_eventring_tail)[sint];
+	u32 id;
+
+	WRITE_ONCE(ring->signal_masked, 1);
+	for (;;) {
+		while ((id = mshv_synic_ring_pop(ring, tail)))
+			if (!mshv_portid_signal(id & HV_PORT_ID_MASK))
+				pr_warn_ratelimited("signal for unknown port %u\n", id);
+		if (READ_ONCE(ring->ring_full)) {
+			WRITE_ONCE(ring->ring_full, 0);
+			mshv_hvcall_notify_port_ring_empty(sint);
+			continue;
+		}
+		WRITE_ONCE(ring->signal_masked, 0);
+		/* Unmask before the last look, or a new entry could be missed. */
+		virt_mb();
+		if (!READ_ONCE(ring->data[*tail]))
+			break;
+		WRITE_ONCE(ring->signal_masked, 1);
+	}
+}
+
+/* A level-triggered EOI: a resampler's, else the VMM's (via its VP). */
+static void mshv_synic_apic_eoi(u64 partition_id, const struct hv_x64_apic_eoi_message *eoi)
+{
+	struct mshv_partition *pt;
+
+	rcu_read_lock();
+	pt = mshv_partition_find_rcu(partition_id);
+	if (pt && !mshv_irqfd_eoi(pt, eoi->interrupt_vector))
+		mshv_vp_queue_eoi(pt, eoi->vp_index, eoi->interrupt_vector);
+	rcu_read_unlock();
+}
+
+static void mshv_synic_handle(struct mshv_synic *s, const struct hv_message *msg)
+{
+	const struct hv_notification_message_payload *note;
+
 	const struct hv_async_completion_message_payload *done;
 	const struct hv_opaque_intercept_message *intercept;
 
@@ -155,6 +239,16 @@ static void mshv_synic_handle(const struct hv_message *msg)
 		break;
 	case HVMSG_SCHEDULER_VP_SIGNAL_PAIR:
 		mshv_synic_signal_pair((const void *)msg->u.payload);
+		break;
+	case HVMSG_SYNIC_SINT_INTERCEPT:
+		note = (const void *)msg->u.payload;
+		if (note->sint_index == HV_SYNIC_DOORBELL_SINT_INDEX)
+			mshv_synic_drain_ring(s, HV_SYNIC_DOORBELL_SINT_INDEX);
+		else
+			pr_warn_ratelimited("event on unused SINT %u\n", note->sint_index);
+		break;
+	case HVMSG_X64_APIC_EOI:
+		mshv_synic_apic_eoi(msg->header.sender, (const void *)msg->u.payload);
 		break;
 	case HVMSG_ASYNC_CALL_COMPLETION:
 		done = (const void *)msg->u.payload;
@@ -186,7 +280,7 @@ static void mshv_synic_isr(void)
 		return;
 	/* The payload was written before the type. */
 	virt_rmb();
-	mshv_synic_handle(msg);
+	mshv_synic_handle(s, msg);
 	/* Free the slot; EOM if the hypervisor has more queued for it. */
 	vmbus_signal_eom(msg, type);
 }

@@ -205,9 +205,88 @@ static bool mshv_vp_dispatch_blocked(struct mshv_vp *vp)
 	return false;
 }
 
+/* Return values of the run loops besides errnos. */
+enum {
+	MSHV_RUN_INTERCEPT,	/* a message is in the intercept page */
+	MSHV_RUN_EOI,		/* a forwarded EOI is pending */
+};
+
+static bool mshv_vp_eoi_pending(struct mshv_vp *vp)
+{
+	return !bitmap_empty(vp->eoi_pending, MSHV_EOI_VECTORS);
+}
+
+/**
+ * mshv_vp_queue_eoi() - hand a guest EOI to the VMM through RUN_VP
+ * @pt: the partition (RCU read-side section held)
+ * @vp_index: the VP that EOI'd, from the hypervisor's message
+ * @vector: the vector
+ *
+ * Called from the SynIC handler for level-triggered EOIs no resampler
+ * took.  Pending EOIs of the same vector coalesce: the VMM learns that
+ * the vector was ended, which is what it re-evaluates its lines on.
+ */
+void mshv_vp_queue_eoi(struct mshv_partition *pt, u32 vp_index, u32 vector)
+{
+	struct mshv_vp *vp;
+
+	if (vp_index >= MSHV_MAX_VPS || vector >= MSHV_EOI_VECTORS)
+		return;
+	vp = rcu_dereference(pt->vps[vp_index]);
+	if (!vp)
+		return;
+	set_bit(vector, vp->eoi_pending);
+	wake_up(&vp->kick_wq);
+}
+
+static int mshv_vp_copy_eoi(struct mshv_vp *vp, void __user *uarg)
+{
+	struct hv_x64_apic_eoi_message *eoi;
+	struct hv_message msg = {};
+	u32 vector;
+
+	vector = find_first_bit(vp->eoi_pending, MSHV_EOI_VECTORS);
+	msg.header.message_type = HVMSG_X64_APIC_EOI;
+	msg.header.payload_size = sizeof(*eoi);
+	msg.header.sender = vp->partition->id;
+	eoi = (void *)msg.u.payload;
+	eoi->vp_index = vp->index;
+	eoi->interrupt_vector = vector;
+	if (copy_to_user(uarg, &msg, sizeof(msg)))
+		return -EFAULT;
+	/* Consumed only once the VMM has it. */
+	clear_bit(vector, vp->eoi_pending);
+	return 0;
+}
+
+/*
+ * Hypervisor scheduler: stop a VP that may be running.  0 when it stopped
+ * with no intercept; MSHV_RUN_INTERCEPT when an intercept beat the suspend
+ * (its notification is on the way: wait for it, it must not be lost --
+ * only a fatal signal abandons it, the VMM is then going away).
+ */
+static int mshv_vp_stop_classic(struct mshv_vp *vp)
+{
+	u64 intercept;
+	int ret;
+
+	ret = mshv_vp_set_reg(vp, HV_REGISTER_EXPLICIT_SUSPEND, 1);
+	if (!ret)
+		ret = mshv_hvcall_get_vp_register(vp->partition->id, vp->index,
+						  HV_REGISTER_INTERCEPT_SUSPEND,
+						  &intercept);
+	if (ret)
+		return ret;
+	if (!intercept)
+		return 0;
+	if (wait_event_killable(vp->kick_wq, mshv_vp_kicked(vp)))
+		return -EINTR;
+	return MSHV_RUN_INTERCEPT;
+}
+
 /*
  * Hypervisor scheduler: let the VP run and sleep until its intercept
- * notification.  0 when an intercept message is in the intercept page.
+ * notification, a signal or an EOI to forward.
  */
 static int mshv_vp_run_classic(struct mshv_vp *vp)
 {
@@ -220,9 +299,10 @@ static int mshv_vp_run_classic(struct mshv_vp *vp)
 		{ .name = HV_REGISTER_INTERCEPT_SUSPEND },
 		{ .name = HV_REGISTER_EXPLICIT_SUSPEND },
 	};
-	u64 intercept;
 	int ret;
 
+	if (mshv_vp_eoi_pending(vp))
+		return MSHV_RUN_EOI;
 	/*
 	 * Before the VP can run: its notification may arrive as soon as the
 	 * hypercall below returns (the hypercall orders the store).
@@ -232,27 +312,16 @@ static int mshv_vp_run_classic(struct mshv_vp *vp)
 					   ARRAY_SIZE(resume), resume);
 	if (ret)
 		return ret;
-	if (!wait_event_interruptible(vp->kick_wq, mshv_vp_kicked(vp)))
-		return 0;
+	ret = wait_event_interruptible(vp->kick_wq, mshv_vp_kicked(vp) ||
+				       mshv_vp_eoi_pending(vp));
+	if (!ret && mshv_vp_kicked(vp))
+		return MSHV_RUN_INTERCEPT;
 
-	/*
-	 * A signal.  Stop the VP; if it intercepted before it stopped, its
-	 * notification is (or will be) on the way and the message must not
-	 * be lost: wait for it and return it now.
-	 */
-	ret = mshv_vp_set_reg(vp, HV_REGISTER_EXPLICIT_SUSPEND, 1);
-	if (!ret)
-		ret = mshv_hvcall_get_vp_register(vp->partition->id, vp->index,
-						  HV_REGISTER_INTERCEPT_SUSPEND,
-						  &intercept);
+	/* A signal or an EOI to forward: the VP stops first. */
+	ret = mshv_vp_stop_classic(vp);
 	if (ret)
 		return ret;
-	if (!intercept)
-		return -EINTR;
-	/* Only a fatal signal abandons it (the VMM is going away). */
-	if (wait_event_killable(vp->kick_wq, mshv_vp_kicked(vp)))
-		return -EINTR;
-	return 0;
+	return mshv_vp_eoi_pending(vp) ? MSHV_RUN_EOI : -EINTR;
 }
 
 /*
@@ -269,8 +338,9 @@ static int mshv_vp_guest_work(void)
 }
 
 /*
- * Root scheduler: dispatch the VP from this thread until it intercepts.
- * 0 when an intercept message is in the intercept page.
+ * Root scheduler: dispatch the VP from this thread until it intercepts or
+ * an EOI is to be forwarded.  Intercepts exist only inside a dispatch that
+ * returns them, so stopping between dispatches loses nothing.
  */
 static int mshv_vp_run_root(struct mshv_vp *vp)
 {
@@ -279,6 +349,8 @@ static int mshv_vp_run_root(struct mshv_vp *vp)
 	int ret;
 
 	for (;;) {
+		if (mshv_vp_eoi_pending(vp))
+			return MSHV_RUN_EOI;
 		ret = mshv_vp_guest_work();
 		if (ret)
 			return ret;
@@ -294,7 +366,7 @@ static int mshv_vp_run_root(struct mshv_vp *vp)
 		if (state == HV_VP_DISPATCH_STATE_READY &&
 		    event == HV_VP_DISPATCH_EVENT_INTERCEPT) {
 			vp->intercept_suspended = true;
-			return 0;
+			return MSHV_RUN_INTERCEPT;
 		}
 		if (state != HV_VP_DISPATCH_STATE_BLOCKED)
 			continue;	/* time slice over, or a root interrupt */
@@ -312,11 +384,12 @@ static int mshv_vp_run_root(struct mshv_vp *vp)
 		}
 		/*
 		 * Halted (or still suspended by someone else): sleep until a
-		 * scheduler signal for the VP or until the hypervisor no
-		 * longer considers it blocked.
+		 * scheduler signal for the VP, until the hypervisor no longer
+		 * considers it blocked, or until an EOI is to be forwarded.
 		 */
 		WRITE_ONCE(vp->kicked, false);
 		if (wait_event_interruptible(vp->kick_wq, mshv_vp_kicked(vp) ||
+					     mshv_vp_eoi_pending(vp) ||
 					     (event != HV_VP_DISPATCH_EVENT_SUSPEND &&
 					      !mshv_vp_dispatch_blocked(vp))))
 			return -EINTR;
@@ -332,7 +405,9 @@ static long mshv_vp_ioctl_run_vp(struct mshv_vp *vp, void __user *uarg)
 		ret = mshv_vp_run_root(vp);
 	else
 		ret = mshv_vp_run_classic(vp);
-	if (ret)
+	if (ret == MSHV_RUN_EOI)
+		return mshv_vp_copy_eoi(vp, uarg);
+	if (ret != MSHV_RUN_INTERCEPT)
 		return ret;
 	/*
 	 * The VP stays suspended until the next RUN_VP, so the message is

@@ -76,6 +76,10 @@ EXPORT_SYMBOL_GPL(hv_root_partition);
 u64 hv_current_partition_id = HV_PARTITION_ID_SELF;
 EXPORT_SYMBOL_GPL(hv_current_partition_id);
 
+/* The core's event-ring consumer positions (core patch 0002). */
+DEFINE_PER_CPU(u8 [HV_SYNIC_SINT_COUNT], hv_synic_eventring_tail);
+EXPORT_PER_CPU_SYMBOL_GPL(hv_synic_eventring_tail);
+
 void * __percpu *hyperv_pcpu_input_arg;
 EXPORT_SYMBOL_GPL(hyperv_pcpu_input_arg);
 

@@ -369,15 +369,16 @@ static enum hvsim_outcome hvsim_vp_run(struct hvsim_vp *vp, u64 budget)
 		msg_memory(vp, e);
 		break;
 	case X86_EXIT_HLT:
+		/* A HLT retired now, or the VP was halted before (length 0). */
+		if (e->insn_len)
+			vp->halt_rip = e->rip;
+		else
+			e->rip = vp->halt_rip;
 		if (vp->cpu.rflags & X86_FLAGS_IF) {
 			hvsim_vp_refresh_page(vp);
 			return HVSIM_BLOCKED;
 		}
 		/* A VP halted with interrupts off can never wake: tell the root. */
-		if (e->insn_len)
-			vp->halt_rip = e->rip;
-		else
-			e->rip = vp->halt_rip;	/* still halted from before */
 		e->insn_len = 1;
 		msg_header_only(vp, HVMSG_X64_HALT, e);
 		break;

@@ -41,6 +41,10 @@ void hv_set_msr(unsigned int reg, u64 value);
 void hv_setup_mshv_handler(void (*handler)(void));
 void hv_remove_mshv_handler(void);
 
+/* Event-ring consumer positions, kept in the core by core patch 0002. */
+#include <linux/percpu.h>
+DECLARE_PER_CPU(u8 [HV_SYNIC_SINT_COUNT], hv_synic_eventring_tail);
+
 #include <asm-generic/mshyperv.h>
 
 #endif /* _HVSIM_ASM_MSHYPERV_H */
