@@ -325,16 +325,15 @@ static int mshv_vp_run_classic(struct mshv_vp *vp)
 }
 
 /*
- * Work the task owes before the guest runs again on its CPU: a signal
- * (including TIF_NOTIFY_SIGNAL task work) ends the run, rescheduling
- * happens here.
+ * Work the task owes before the guest runs again on its CPU: rescheduling
+ * happens here, and a signal (including TIF_NOTIFY_SIGNAL task work) ends
+ * the run -- checked after rescheduling, since that is when the sender
+ * often gets to run.
  */
 static int mshv_vp_guest_work(void)
 {
-	if (signal_pending(current))
-		return -EINTR;
 	cond_resched();
-	return 0;
+	return signal_pending(current) ? -EINTR : 0;
 }
 
 /*
