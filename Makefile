@@ -30,6 +30,7 @@ deps:
 
 bench:
 	@$(RIG) run --mem 3G --hvsim rep_slice=0 -- $(MSHV_CACHE)/build/bench/mshv_bench
+	@$(RIG) run --hvsim scheduler=root -- $(MSHV_CACHE)/build/bench/mshv_bench --run-only
 
 clean:
 	find drivers tools -name '*.o' -o -name '*.ko' -o -name '*.mod' \

@@ -10,6 +10,13 @@
  * fixed-buffer registration, which pins with FOLL_LONGTERM and nothing
  * else).  Absolute times in the rig include KASAN and lockdep; compare the
  * ratios.
+ *
+ * Then the round trip of an intercept: MSHV_RUN_VP on a guest looping on
+ * "out 0x80, al" in real mode (the VMM advances RIP through the register
+ * page on every exit, as a VMM does), next to a null ioctl on the same VP
+ * fd (an unknown number: ENOTTY), median and mean per call.  With
+ * --run-only only this part runs (make bench runs it once more under
+ * hvsim's root scheduler).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +38,27 @@
 #define GIB		(1024ULL * 1024 * 1024)
 #define SZ_2M		(2ULL << 20)
 #define ROUNDS		3
+
+/* RUN_VP benchmark: iterations and warm-up runs. */
+#define NULL_ITERS	20000
+#define RUN_ITERS	5000
+#define RUN_WARMUP	100
+/* An ioctl number the VP fd does not know. */
+#define NULL_IOCTL	_IO(MSHV_IOCTL, 0x7f)
+
+/* Hypervisor layouts (hv-abi.md): the uapi passes them as raw bytes. */
+#define HVMSG_X64_IO_PORT_INTERCEPT	0x80010000u
+#define MSG_TYPE_OFF		0	/* u32 message type */
+#define MSG_INSN_LEN_OFF	20	/* payload @16 + header.instruction_length_cr8 @4 */
+#define MSG_RIP_OFF		40	/* payload @16 + header.rip @24 */
+#define MSG_PORT_OFF		56	/* payload @16 + port_number @40 */
+#define REGPAGE_DIRTY_OFF	4	/* u32 dirty */
+#define REGPAGE_RIP_OFF		136	/* u64 rip */
+#define REGPAGE_DIRTY_RIP	0x2u	/* INSTRUCTION_POINTER class */
+
+/* The reset vector: CS base 0xFFFF0000, IP 0xFFF0, in the last guest page. */
+#define RESET_GFN		0xfffffULL
+#define RESET_OFF		0xff0
 
 struct counters {
 	unsigned long long calls[0x200];
@@ -169,15 +197,210 @@ static void bench(int sys_fd, const char *what, void *mem)
 		       "", map_ms, unmap_ms);
 }
 
-int main(void)
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts @t; returns the median, @mean gets the mean. */
+static double median_mean(double *t, int n, double *mean)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += t[i];
+	*mean = sum / n;
+	qsort(t, n, sizeof(*t), cmp_double);
+	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
+static uint32_t get32(const uint8_t *p, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+static uint64_t get64(const uint8_t *p, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+static const char *scheduler_name(void)
+{
+	static char name[32];
+	FILE *f = fopen("/sys/module/hvsim/parameters/scheduler", "r");
+	unsigned int type = 0;
+
+	if (f) {
+		if (fscanf(f, "%u", &type) != 1)
+			type = 0;
+		fclose(f);
+	}
+	switch (type) {
+	case 1:
+		return "classic";
+	case 3:
+		return "core";
+	case 4:
+		return "root";
+	}
+	snprintf(name, sizeof(name), "type %u", type);
+	return name;
+}
+
+/*
+ * One RUN_VP round trip: run to the next OUT intercept, then step over
+ * the OUT as a VMM does (the hypervisor never advances RIP).
+ */
+static void run_once(int vp, uint8_t *regs)
+{
+	struct mshv_run_vp run;
+	uint64_t rip;
+	uint32_t dirty;
+
+	while (ioctl(vp, MSHV_RUN_VP, &run)) {
+		if (errno == EINTR || errno == EAGAIN)
+			continue;
+		perror("mshv_bench: MSHV_RUN_VP");
+		exit(1);
+	}
+	if (get32(run.msg_buf, MSG_TYPE_OFF) != HVMSG_X64_IO_PORT_INTERCEPT ||
+	    (get32(run.msg_buf, MSG_PORT_OFF) & 0xffff) != 0x80) {
+		fprintf(stderr, "mshv_bench: unexpected message %#x at rip %#llx\n",
+			get32(run.msg_buf, MSG_TYPE_OFF),
+			(unsigned long long)get64(run.msg_buf, MSG_RIP_OFF));
+		exit(1);
+	}
+	rip = get64(run.msg_buf, MSG_RIP_OFF) + (run.msg_buf[MSG_INSN_LEN_OFF] & 0xf);
+	memcpy(regs + REGPAGE_RIP_OFF, &rip, sizeof(rip));
+	memcpy(&dirty, regs + REGPAGE_DIRTY_OFF, sizeof(dirty));
+	dirty |= REGPAGE_DIRTY_RIP;
+	memcpy(regs + REGPAGE_DIRTY_OFF, &dirty, sizeof(dirty));
+}
+
+static void bench_run_vp(int sys_fd)
+{
+	/* out 0x80, al; jmp back to the out */
+	static const uint8_t code[] = { 0xe6, 0x80, 0xeb, 0xfc };
+	struct mshv_create_partition v1 = { 0 };
+	struct mshv_create_vp cvp = { .vp_index = 0 };
+	struct mshv_user_mem_region r = {
+		.size = 4096, .guest_pfn = RESET_GFN,
+		.flags = 1 << MSHV_SET_MEM_BIT_EXECUTABLE,
+	};
+	double *t, null_med, null_mean, run_med, run_mean, clock_med, clock_mean, t0;
+	uint8_t *regs;
+	uint8_t *page;
+	int pt, vp, i, n;
+
+	n = NULL_ITERS;
+	if (n < RUN_ITERS)
+		n = RUN_ITERS;
+	t = calloc(n, sizeof(*t));
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!t || page == MAP_FAILED) {
+		perror("mshv_bench: memory");
+		exit(1);
+	}
+	memcpy(page + RESET_OFF, code, sizeof(code));
+	r.userspace_addr = (uintptr_t)page;
+	pt = ioctl(sys_fd, MSHV_CREATE_PARTITION, &v1);
+	if (pt < 0 || ioctl(pt, MSHV_INITIALIZE_PARTITION) ||
+	    ioctl(pt, MSHV_SET_GUEST_MEMORY, &r)) {
+		perror("mshv_bench: RUN_VP partition");
+		exit(1);
+	}
+	vp = ioctl(pt, MSHV_CREATE_VP, &cvp);
+	if (vp < 0) {
+		perror("mshv_bench: MSHV_CREATE_VP");
+		exit(1);
+	}
+	regs = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vp,
+		    MSHV_VP_MMAP_OFFSET_REGISTERS * 4096);
+	if (regs == MAP_FAILED) {
+		perror("mshv_bench: register page");
+		exit(1);
+	}
+
+	/* What timing one call costs (UML's clock_gettime is a system call). */
+	for (i = 0; i < NULL_ITERS; i++) {
+		t0 = now_us();
+		t[i] = now_us() - t0;
+	}
+	clock_med = median_mean(t, NULL_ITERS, &clock_mean);
+
+	for (i = 0; i < NULL_ITERS; i++) {
+		t0 = now_us();
+		if (ioctl(vp, NULL_IOCTL) != -1 || errno != ENOTTY) {
+			fprintf(stderr, "mshv_bench: the null ioctl did not fail with ENOTTY\n");
+			exit(1);
+		}
+		t[i] = now_us() - t0;
+	}
+	null_med = median_mean(t, NULL_ITERS, &null_mean);
+
+	for (i = 0; i < RUN_WARMUP; i++)
+		run_once(vp, regs);
+	for (i = 0; i < RUN_ITERS; i++) {
+		t0 = now_us();
+		run_once(vp, regs);
+		t[i] = now_us() - t0;
+	}
+	run_med = median_mean(t, RUN_ITERS, &run_mean);
+
+	printf("RUN_VP, scheduler %s: intercept round trip (real-mode OUT loop, %s)\n",
+	       scheduler_name(), "RIP advanced through the register page");
+	printf("%-28s %6d calls  median %8.2f us  mean %8.2f us\n",
+	       "  null ioctl (ENOTTY):", NULL_ITERS, null_med, null_mean);
+	printf("%-28s %6d calls  median %8.2f us  mean %8.2f us\n",
+	       "  MSHV_RUN_VP:", RUN_ITERS, run_med, run_mean);
+	printf("%-28s median %.1f x, mean %.1f x the null ioctl\n", "  RUN_VP round trip:",
+	       run_med / null_med, run_mean / null_mean);
+	printf("%-28s median %8.2f us  mean %8.2f us per call (included above)\n",
+	       "  timing (clock_gettime x2):", clock_med, clock_mean);
+
+	munmap(regs, 4096);
+	close(vp);
+	close(pt);
+	munmap(page, 4096);
+	free(t);
+}
+
+int main(int argc, char **argv)
 {
 	int sys_fd = open("/dev/mshv", O_RDWR | O_CLOEXEC);
+	bool run_only = argc > 1 && !strcmp(argv[1], "--run-only");
 	void *small, *huge;
 	int hfd;
 
+	if (argc > 2 || (argc == 2 && !run_only)) {
+		fprintf(stderr, "usage: mshv_bench [--run-only]\n");
+		return 2;
+	}
 	if (sys_fd < 0) {
 		perror("mshv_bench: /dev/mshv");
 		return 1;
+	}
+	if (run_only) {
+		bench_run_vp(sys_fd);
+		return 0;
 	}
 	small = mmap(NULL, GIB, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -198,9 +421,10 @@ int main(void)
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
 	if (huge == MAP_FAILED) {
 		printf("mshv_bench: no 2 MiB-folio memory, skipping the large-page run\n");
-		return 0;
+	} else {
+		bench(sys_fd, "2 MiB folios:", huge);
+		munmap(huge, GIB);
 	}
-	bench(sys_fd, "2 MiB folios:", huge);
-	munmap(huge, GIB);
+	bench_run_vp(sys_fd);
 	return 0;
 }
