@@ -356,6 +356,8 @@ static int mshv_vp_run_root(struct mshv_vp *vp)
 		flags = HV_DISPATCH_VP_FLAG_ENABLE_CALLER_INTERRUPTS;
 		if (vp->intercept_suspended)
 			flags |= HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND;
+		/* A scheduler signal during the dispatch must not be lost. */
+		WRITE_ONCE(vp->kicked, false);
 		ret = mshv_hvcall_dispatch_vp(vp->partition->id, vp->index, flags,
 					      &state, &event);
 		if (ret)
@@ -386,7 +388,6 @@ static int mshv_vp_run_root(struct mshv_vp *vp)
 		 * scheduler signal for the VP, until the hypervisor no longer
 		 * considers it blocked, or until an EOI is to be forwarded.
 		 */
-		WRITE_ONCE(vp->kicked, false);
 		if (wait_event_interruptible(vp->kick_wq, mshv_vp_kicked(vp) ||
 					     mshv_vp_eoi_pending(vp) ||
 					     (event != HV_VP_DISPATCH_EVENT_SUSPEND &&
