@@ -3,7 +3,8 @@
  * The demo guest: boots from the x86 reset vector in real mode, switches
  * to 32-bit protected mode and then to 64-bit long mode, printing a line
  * in each mode through the COM1 serial port, exercises the demo MMIO
- * device and halts.  It is linked to run from a 4 KiB "ROM" at the top of
+ * device, drives the virtio-style device (requests through its notify
+ * register, completions as interrupts) and halts.  It is linked to run from a 4 KiB "ROM" at the top of
  * the 4 GiB space (see guest_layout.h for the memory map and guest.lds).
  *
  * Only instructions the hvsim x86 engine implements are used
@@ -115,14 +116,17 @@ pm_start:
 
 	/*
 	 * 4-level page tables in RAM, identity mapping with 2 MiB pages:
-	 *   0 - 4 MiB      RAM (page tables, stack)
-	 *   0xD0000000     the MMIO device page (uncached: PCD|PWT)
+	 *   0 - 4 MiB      RAM (page tables, IDT, shared page, stack)
+	 *   0xD0000000     the device pages (uncached: PCD|PWT): the MMIO
+	 *                  device and the virtio-style device's notify page
+	 *   0xFEE00000     the local APIC (uncached)
 	 *   0xFFE00000     the 2 MiB holding the image, so that the 64-bit
 	 *                  code keeps executing where it is (read-only)
-	 * Start from zeroed pages: every entry not set is not present.
+	 * Start from zeroed pages (the tables, the IDT and the shared page):
+	 * every entry not set is not present.
 	 */
 	mov	$GUEST_PML4_GPA, %edi
-	mov	$(4 * 4096 / 4), %ecx
+	mov	$((GUEST_VDEV_SHARED_GPA + 4096 - GUEST_PML4_GPA) / 4), %ecx
 	xor	%eax, %eax
 	rep stosl
 	/* Entries are 64-bit; their high halves stay 0 (all below 4 GiB). */
@@ -133,6 +137,8 @@ pm_start:
 	movl	$(0x200000 | PTE_P | PTE_RW | PTE_PS), GUEST_PD_LOW_GPA + 1 * 8
 	movl	$(GUEST_MMIO_GPA | PTE_P | PTE_RW | PTE_PCD | PTE_PWT | PTE_PS), \
 		GUEST_PD_HIGH_GPA + PD_INDEX(GUEST_MMIO_GPA) * 8
+	movl	$(GUEST_APIC_GPA | PTE_P | PTE_RW | PTE_PCD | PTE_PWT | PTE_PS), \
+		GUEST_PD_HIGH_GPA + PD_INDEX(GUEST_APIC_GPA) * 8
 	movl	$((GUEST_IMAGE_GPA & ~0x1FFFFF) | PTE_P | PTE_PS), \
 		GUEST_PD_HIGH_GPA + PD_INDEX(GUEST_IMAGE_GPA) * 8
 
@@ -201,6 +207,82 @@ lm_start:
 	lea	msg_id_bad(%rip), %rsi
 1:	call	print64
 
+	/*
+	 * The virtio-style device.  Its completion interrupt arrives through
+	 * the IDT: one 64-bit interrupt gate, for GUEST_VDEV_VECTOR.
+	 */
+	mov	$(GUEST_IDT_GPA + GUEST_VDEV_VECTOR * 16), %edi
+	lea	vdev_irq(%rip), %rax
+	mov	%ax, (%rdi)			/* offset 15:0 */
+	movw	$GUEST_CODE64_SEL, 2(%rdi)	/* selector */
+	movw	$0x8E00, 4(%rdi)		/* P, DPL 0, interrupt gate; IST 0 */
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)			/* offset 31:16 */
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)			/* offset 63:32; 12-15 stay 0 */
+	lidt	idt_desc(%rip)
+	/* Software-enable the local APIC: a disabled one drops the interrupt. */
+	mov	$GUEST_APIC_GPA, %eax
+	movl	$GUEST_APIC_SVR_VALUE, GUEST_APIC_SVR_REG(%rax)
+
+	/*
+	 * GUEST_VDEV_REQUESTS requests, one at a time: REQ in the shared
+	 * page, then the notify write.  The notify page is an ioeventfd: the
+	 * write completes without an exit and wakes the VMM's device thread,
+	 * which answers in RESP and signals an irqfd, which the hypervisor
+	 * delivers as an interrupt.  R12: requests sent, R13: good replies.
+	 */
+	mov	$GUEST_VDEV_SHARED_GPA, %ebp
+	mov	$GUEST_VDEV_NOTIFY_GPA, %ebx
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	sti
+vdev_next:
+	inc	%r12d
+	mov	%r12d, GUEST_VDEV_REQ(%rbp)
+	mov	%r12d, (%rbx)			/* notify: a 32-bit write */
+	/*
+	 * Wait for the interrupt of this request.  Test with interrupts
+	 * off; STI's one-instruction shadow keeps an interrupt that arrives
+	 * in between pending until HLT has started, so it wakes the HLT
+	 * instead of being lost before it.
+	 */
+	.globl vdev_wait
+vdev_wait:
+	cli
+	cmp	%r12d, GUEST_VDEV_IRQ_COUNT(%rbp)
+	jae	1f
+	sti
+	.globl vdev_hlt
+vdev_hlt:
+	hlt
+	jmp	vdev_wait
+1:	sti
+	mov	GUEST_VDEV_RESP(%rbp), %eax
+	not	%eax
+	cmp	%r12d, %eax
+	jne	2f
+	inc	%r13d
+2:	cmp	$GUEST_VDEV_REQUESTS, %r12d
+	jb	vdev_next
+	cli
+
+	/* "Virtio-style device: N requests, N interrupts, N replies OK" */
+	lea	msg_vdev(%rip), %rsi
+	call	print64
+	mov	%r12d, %eax
+	call	print_u32
+	lea	msg_vdev_requests(%rip), %rsi
+	call	print64
+	mov	GUEST_VDEV_IRQ_COUNT(%rbp), %eax
+	call	print_u32
+	lea	msg_vdev_irqs(%rip), %rsi
+	call	print64
+	mov	%r13d, %eax
+	call	print_u32
+	lea	msg_vdev_replies(%rip), %rsi
+	call	print64
+
 	lea	msg_halt(%rip), %rsi
 	call	print64
 
@@ -226,6 +308,38 @@ print64:
 	jmp	1b
 2:	ret
 
+/* Print EAX in decimal.  Clobbers RAX, RCX, RDX, RSI. */
+print_u32:
+	sub	$16, %rsp			/* up to 10 digits and a NUL */
+	lea	15(%rsp), %rsi
+	movb	$0, (%rsi)
+	mov	$10, %ecx
+1:	xor	%edx, %edx
+	div	%ecx
+	add	$'0', %dl
+	dec	%rsi
+	mov	%dl, (%rsi)
+	test	%eax, %eax
+	jnz	1b
+	call	print64
+	add	$16, %rsp
+	ret
+
+/*
+ * The virtio-style device's completion interrupt: count it in the shared
+ * page and end it at the local APIC (a write to its EOI register, which
+ * the hypervisor handles).  Edge triggered: nothing to acknowledge at the
+ * device.
+ */
+	.globl vdev_irq
+vdev_irq:
+	push	%rax
+	incl	GUEST_VDEV_SHARED_GPA + GUEST_VDEV_IRQ_COUNT
+	mov	$(GUEST_APIC_GPA + GUEST_APIC_EOI_REG), %eax
+	movl	$0, (%rax)
+	pop	%rax
+	iretq
+
 /* ---------------------------------------------------------------- */
 /*
  * GDT: flat 4 GiB code32/data, and a 64-bit code segment.  The accessed
@@ -245,6 +359,11 @@ gdt_desc:
 	.word	gdt_end - gdt - 1
 	.long	gdt
 
+/* LIDT operand in 64-bit mode: limit, 64-bit base. */
+idt_desc:
+	.word	GUEST_IDT_LIMIT
+	.quad	GUEST_IDT_GPA
+
 msg_real:	.asciz	"Hello from the guest (real mode)\n"
 msg_pm:		.asciz	"Hello from the guest (protected mode)\n"
 msg_lm:		.asciz	"Hello from the guest (long mode)\n"
@@ -252,6 +371,10 @@ msg_scratch_ok:	.asciz	"MMIO: scratch register read back OK\n"
 msg_scratch_bad: .asciz	"MMIO: scratch register read back WRONG\n"
 msg_id_ok:	.asciz	"MMIO: device ID OK\n"
 msg_id_bad:	.asciz	"MMIO: device ID WRONG\n"
+msg_vdev:	.asciz	"Virtio-style device: "
+msg_vdev_requests: .asciz " requests, "
+msg_vdev_irqs:	.asciz	" interrupts, "
+msg_vdev_replies: .asciz " replies OK\n"
 msg_halt:	.asciz	"Guest halting\n"
 
 /* ---------------------------------------------------------------- */

@@ -6,21 +6,33 @@
  *
  *   - guest memory: RAM at GPA 0 (GUEST_RAM_SIZE), the image read+execute
  *     at GUEST_IMAGE_GPA (writes are denied and would be a failure),
- *     nothing else: the MMIO page is unmapped, so its accesses exit;
+ *     nothing else: the device pages and the local APIC page are unmapped,
+ *     so their accesses exit;
  *   - the VP starts in the architectural reset state (x86_cpu_reset():
  *     CS 0xF000 base 0xFFFF0000, RIP 0xFFF0);
  *   - IO exits go to the COM1 UART model; RIP += the exit's instruction
  *     length (the intercept header's instruction_length on mshv);
  *   - MEMORY exits are decoded from the exit's instruction bytes with
- *     vmm_mmio_decode() and emulated against the demo device; RIP += the
- *     decoded length, which is checked against the engine's;
- *   - HLT ends the run.
+ *     vmm_mmio_decode() and emulated against the demo device, the
+ *     virtio-style device's notify register or the local APIC's EOI
+ *     register; RIP += the decoded length, which is checked against the
+ *     engine's;
+ *   - the virtio-style device and a one-vector local APIC stand in for
+ *     what the demo VMM gets from the driver and the hypervisor: a notify
+ *     write (an ioeventfd there, an MMIO exit here) answers the request in
+ *     the shared page at once and makes GUEST_VDEV_VECTOR pending; a HLT
+ *     with RFLAGS.IF = 1 is the guest waiting for it, and the interrupt is
+ *     then delivered with x86_inject_interrupt(); the EOI write ends it
+ *     (no new delivery before);
+ *   - HLT with interrupts off ends the run.
  *
  * Checks the exact output, the count of each exit type, the CPU mode in
- * which each line was printed, the final paging state, and a few variants
- * (busy UART, wrong device ID, scratch not retained), plus table tests of
- * the vmm_emul helpers.  Prints "N passed, N failed"; exit status 1 on any
- * failure.  -v prints every exit.
+ * which each line was printed, the final paging and IDT state, and a few
+ * variants (busy UART, wrong device ID, scratch not retained; interrupts
+ * delivered at the first opportunity, notify writes taken without an exit
+ * as hvsim's doorbells do, wrong replies, a device that never answers),
+ * plus table tests of the vmm_emul helpers.  Prints "N passed, N failed";
+ * exit status 1 on any failure.  -v prints every exit.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,16 +45,25 @@
 
 static_assert(sizeof(guest_image) == GUEST_IMAGE_SIZE, "image size");
 
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define VDEV_LINE(replies)						\
+	"Virtio-style device: " STR(GUEST_VDEV_REQUESTS) " requests, "	\
+	STR(GUEST_VDEV_REQUESTS) " interrupts, " replies " replies OK\n"
+
 static const char expected_output[] =
 	"Hello from the guest (real mode)\n"
 	"Hello from the guest (protected mode)\n"
 	"Hello from the guest (long mode)\n"
 	"MMIO: scratch register read back OK\n"
 	"MMIO: device ID OK\n"
+	VDEV_LINE(STR(GUEST_VDEV_REQUESTS))
 	"Guest halting\n";
 
 #define SCRATCH_MAGIC	(((uint64_t)GUEST_SCRATCH_MAGIC_HI << 32) | GUEST_SCRATCH_MAGIC_LO)
 #define MAX_LINES	16
+#define NR_REQ		GUEST_VDEV_REQUESTS
+#define APIC_EOI_GPA	(GUEST_APIC_GPA + GUEST_APIC_EOI_REG)
 #define NR_REASONS	(X86_EXIT_IRQ_WINDOW + 1)
 
 static int passed, failed, verbose;
@@ -90,6 +111,18 @@ struct vm {
 	/* variants */
 	unsigned int lsr_busy;		/* LSR polls reporting "busy" per byte */
 	bool dev_drops_writes;		/* the device forgets SCRATCH writes */
+	bool irq_eager;			/* deliver at the first IF=1 window */
+	bool doorbell;			/* notify writes complete without an exit */
+	bool vdev_wrong;		/* replies REQ instead of ~REQ */
+	bool vdev_mute;			/* never raises its interrupt */
+
+	/* the virtio-style device and the local APIC */
+	u32 apic_svr;			/* bit 8: software enabled */
+	bool irq_pending;		/* raised, not delivered yet */
+	bool irq_in_service;		/* delivered, not ended by EOI yet */
+	unsigned long notifies, doorbells, irqs, eois, svr_writes, idle_halts, irqs_dropped;
+	unsigned long vdev_bad;		/* reads, wrong sizes/values/places */
+	unsigned long idle_halt_elsewhere;	/* waits not at vdev_hlt */
 
 	/* results */
 	char out[1024];
@@ -145,10 +178,83 @@ static void uart_putc(void *ctx, u8 c)
 		vm->out[vm->out_len++] = c;
 }
 
+static u32 ram_get32(const struct vm *vm, u64 gpa)
+{
+	u32 v;
+
+	memcpy(&v, vm->ram + gpa, 4);
+	return v;
+}
+
+/*
+ * A notify of the virtio-style device (the guest wrote @value): answer the
+ * request in the shared page and raise the completion interrupt.
+ */
+static void vdev_notify(struct vm *vm, u32 value)
+{
+	u32 req = ram_get32(vm, GUEST_VDEV_SHARED_GPA + GUEST_VDEV_REQ);
+	u32 resp = vm->vdev_wrong ? req : ~req;
+
+	vm->notifies++;
+	if (value != req)
+		vm->vdev_bad++;
+	memcpy(vm->ram + GUEST_VDEV_SHARED_GPA + GUEST_VDEV_RESP, &resp, 4);
+	if (vm->vdev_mute)
+		return;
+	/* a software-disabled APIC drops fixed interrupts, as hardware does */
+	if (vm->apic_svr & 0x100)
+		vm->irq_pending = true;
+	else
+		vm->irqs_dropped++;
+}
+
+static bool vdev_is_notify(u64 gpa, unsigned int size, bool write)
+{
+	return write && gpa == GUEST_VDEV_NOTIFY_GPA && size == GUEST_VDEV_NOTIFY_SIZE;
+}
+
+/* The notify page (any access but the notify write is bad). */
+static void vdev_mmio(struct vm *vm, u64 gpa, unsigned int size, bool write, u64 *value)
+{
+	if (vdev_is_notify(gpa, size, write)) {
+		vdev_notify(vm, (u32)*value);
+		return;
+	}
+	vm->vdev_bad++;
+	if (!write)
+		*value = 0;
+}
+
+/* The local APIC page: only the SVR and EOI writes are used. */
+static void apic_mmio(struct vm *vm, u64 gpa, unsigned int size, bool write, u64 *value)
+{
+	if (write && gpa == GUEST_APIC_GPA + GUEST_APIC_SVR_REG && size == 4) {
+		vm->apic_svr = (u32)*value;
+		vm->svr_writes++;
+		return;
+	}
+	if (write && gpa == APIC_EOI_GPA && size == 4 && vm->irq_in_service) {
+		vm->irq_in_service = false;
+		vm->eois++;
+		return;
+	}
+	vm->vdev_bad++;
+	if (!write)
+		*value = 0;
+}
+
 static void dev_mmio(void *ctx, u64 gpa, unsigned int size, bool write, u64 *value)
 {
 	struct vm *vm = ctx;
 
+	if (gpa >= GUEST_VDEV_NOTIFY_GPA && gpa < GUEST_VDEV_NOTIFY_GPA + 4096) {
+		vdev_mmio(vm, gpa, size, write, value);
+		return;
+	}
+	if (gpa >= GUEST_APIC_GPA && gpa < GUEST_APIC_GPA + 4096) {
+		apic_mmio(vm, gpa, size, write, value);
+		return;
+	}
 	if (write)
 		vm->mmio_write++;
 	else
@@ -158,6 +264,52 @@ static void dev_mmio(void *ctx, u64 gpa, unsigned int size, bool write, u64 *val
 		return;
 	}
 	vmm_demo_dev_mmio(&vm->dev, gpa, size, write, value);
+}
+
+/*
+ * The doorbell variant: the notify write completes inside the "hypervisor"
+ * (hvsim's doorbell ports use this engine hook), without an exit.
+ */
+static bool write_sink(void *ctx, u64 gpa, const void *data, unsigned int len, bool commit)
+{
+	struct vm *vm = ctx;
+	u32 value;
+
+	if (!vm->doorbell || !vdev_is_notify(gpa, len, true))
+		return false;
+	if (commit) {
+		memcpy(&value, data, 4);
+		vm->doorbells++;
+		vdev_notify(vm, value);
+	}
+	return true;
+}
+
+static bool irq_deliverable(const struct vm *vm)
+{
+	return vm->irq_pending && !vm->irq_in_service;
+}
+
+/* Deliver the pending interrupt now, as the local APIC would. */
+static int deliver_irq(struct vm *vm)
+{
+	enum x86_exit_reason r;
+
+	if (!x86_can_inject_interrupt(&vm->cpu)) {
+		snprintf(vm->err, sizeof(vm->err), "interrupt not deliverable at 0x%llx",
+			 (unsigned long long)vm->cpu.rip);
+		return -1;
+	}
+	r = x86_inject_interrupt(&vm->cpu, &vm->env, GUEST_VDEV_VECTOR, &vm->exit);
+	if (r != X86_EXIT_NONE) {
+		snprintf(vm->err, sizeof(vm->err), "delivery of vector 0x%x failed: exit %d",
+			 GUEST_VDEV_VECTOR, r);
+		return -1;
+	}
+	vm->irq_pending = false;
+	vm->irq_in_service = true;
+	vm->irqs++;
+	return 0;
 }
 
 static struct vm *vm_create(void)
@@ -172,11 +324,13 @@ static struct vm *vm_create(void)
 	}
 	vm->env.ctx = vm;
 	vm->env.gpa_access = gpa_access;
+	vm->env.write_sink = write_sink;
 	vm->uart.base = GUEST_COM1_BASE;
 	vm->uart.putc = uart_putc;
 	vm->uart.ctx = vm;
 	vm->dev.base = GUEST_MMIO_GPA;
 	vm->dev.id = GUEST_DEV_ID;
+	vm->apic_svr = 0xff;		/* reset: software-disabled */
 	vm->line_start = true;
 	x86_cpu_reset(&vm->cpu);
 	return vm;
@@ -223,8 +377,12 @@ static int handle_mmio(struct vm *vm)
 	struct vmm_mmio_insn insn;
 	unsigned int bits;
 
-	if (e->mem.denied || !e->mem.gva_gpa_valid ||
-	    e->mem.gpa < GUEST_MMIO_GPA || e->mem.gpa >= GUEST_MMIO_GPA + GUEST_MMIO_SIZE ||
+	bool dev = e->mem.gpa >= GUEST_MMIO_GPA && e->mem.gpa < GUEST_MMIO_GPA + GUEST_MMIO_SIZE;
+	bool notify = e->mem.gpa >= GUEST_VDEV_NOTIFY_GPA &&
+		      e->mem.gpa < GUEST_VDEV_NOTIFY_GPA + 4096;
+	bool apic = e->mem.gpa >= GUEST_APIC_GPA && e->mem.gpa < GUEST_APIC_GPA + 4096;
+
+	if (e->mem.denied || !e->mem.gva_gpa_valid || !(dev || notify || apic) ||
 	    e->access == X86_ACCESS_EXECUTE) {
 		snprintf(vm->err, sizeof(vm->err),
 			 "memory exit not for the device: gpa 0x%llx access %d denied %d rip 0x%llx",
@@ -250,13 +408,17 @@ static const char *const reason_name[NR_REASONS] = {
 	"TRIPLE_FAULT", "BUDGET", "CANCELLED", "IRQ_WINDOW",
 };
 
-/* Run from reset to the guest's HLT.  Returns 0, or -1 with vm->err set. */
+/*
+ * Run from reset to the guest's final HLT (interrupts off).  Returns 0, or
+ * -1 with vm->err set.
+ */
 static int vm_run(struct vm *vm)
 {
 	enum x86_exit_reason r;
 
 	vm->busy_left = vm->lsr_busy;
 	for (;;) {
+		vm->env.irq_window_exit = vm->irq_eager && irq_deliverable(vm);
 		r = x86_run(&vm->cpu, &vm->env, &vm->exit, 100000);
 		vm->exits[r]++;
 		if (verbose)
@@ -272,7 +434,25 @@ static int vm_run(struct vm *vm)
 				return -1;
 			break;
 		case X86_EXIT_HLT:
-			return 0;
+			if (!(vm->cpu.rflags & X86_FLAGS_IF))
+				return 0;	/* nothing can wake it: done */
+			/* Waiting for an interrupt. */
+			vm->idle_halts++;
+			if (vm->exit.rip != GUEST_SYM_vdev_hlt)
+				vm->idle_halt_elsewhere++;
+			if (!irq_deliverable(vm)) {
+				snprintf(vm->err, sizeof(vm->err),
+					 "guest waits at 0x%llx for an interrupt that never comes",
+					 (unsigned long long)vm->exit.rip);
+				return -1;
+			}
+			if (deliver_irq(vm))
+				return -1;
+			break;
+		case X86_EXIT_IRQ_WINDOW:
+			if (deliver_irq(vm))
+				return -1;
+			break;
 		case X86_EXIT_BUDGET:
 			if (++vm->budget_exits > 10) {
 				snprintf(vm->err, sizeof(vm->err), "guest runs away (rip 0x%llx)",
@@ -298,11 +478,31 @@ static u64 ram_get64(const struct vm *vm, u64 gpa)
 
 static void print_stats(const struct vm *vm)
 {
-	printf("exits: IO %lu (IN %lu, OUT %lu), MEMORY %lu (read %lu, write %lu), HLT %lu\n",
-	       vm->exits[X86_EXIT_IO], vm->pio_in, vm->pio_out,
+	printf("exits: IO %lu (IN %lu, OUT %lu), ",
+	       vm->exits[X86_EXIT_IO], vm->pio_in, vm->pio_out);
+	printf("MEMORY %lu (device read %lu, write %lu; notify %lu; APIC SVR %lu, EOI %lu), ",
 	       vm->exits[X86_EXIT_MEMORY], vm->mmio_read, vm->mmio_write,
-	       vm->exits[X86_EXIT_HLT]);
+	       vm->notifies - vm->doorbells, vm->svr_writes, vm->eois);
+	printf("HLT %lu (%lu waiting)\n", vm->exits[X86_EXIT_HLT], vm->idle_halts);
+	printf("virtio-style device: %lu notifies, %lu interrupts delivered\n",
+	       vm->notifies, vm->irqs);
 	printf("instructions retired: %llu\n", (unsigned long long)vm->cpu.retired);
+}
+
+/* The device side after a complete run: every request answered and ended. */
+static void check_vdev(const struct vm *vm)
+{
+	CHECK_EQ(vm->notifies, NR_REQ);
+	CHECK_EQ(vm->irqs, NR_REQ);
+	CHECK_EQ(vm->eois, vm->irqs);
+	CHECK_EQ(vm->vdev_bad, 0);
+	CHECK_EQ(vm->irqs_dropped, 0);
+	CHECK_EQ(vm->apic_svr, GUEST_APIC_SVR_VALUE);
+	CHECK_EQ(vm->svr_writes, 1);
+	CHECK_EQ(vm->idle_halt_elsewhere, 0);
+	CHECK(!vm->irq_pending && !vm->irq_in_service);
+	CHECK_EQ(ram_get32(vm, GUEST_VDEV_SHARED_GPA + GUEST_VDEV_IRQ_COUNT), vm->irqs);
+	CHECK_EQ(ram_get32(vm, GUEST_VDEV_SHARED_GPA + GUEST_VDEV_REQ), NR_REQ);
 }
 
 /* ---- the guest itself ---- */
@@ -323,6 +523,7 @@ static void test_boot(void)
 {
 	struct vm *vm = vm_create();
 	size_t n = strlen(expected_output);
+	u64 gate;
 	int rc;
 
 	printf("test: boot from reset to HLT\n");
@@ -338,17 +539,21 @@ static void test_boot(void)
 	CHECK_EQ(vm->pio_out, n);
 	CHECK_EQ(vm->uart.tx_count, n);
 	CHECK_EQ(vm->exits[X86_EXIT_IO], 2 * n);
-	/* MMIO: SCRATCH write, SCRATCH read, ID read */
-	CHECK_EQ(vm->exits[X86_EXIT_MEMORY], 3);
+	/* MMIO: SCRATCH write and read, ID read, APIC SVR; a notify and an EOI per request */
+	CHECK_EQ(vm->exits[X86_EXIT_MEMORY], 4 + 2 * NR_REQ);
 	CHECK_EQ(vm->mmio_write, 1);
 	CHECK_EQ(vm->mmio_read, 2);
 	CHECK_EQ(vm->dev.scratch, SCRATCH_MAGIC);
 	CHECK_EQ(vm->dev.bad, 0);
-	CHECK_EQ(vm->exits[X86_EXIT_HLT], 1);
+	/* the device answers at once: the guest waits in HLT for each interrupt */
+	CHECK_EQ(vm->exits[X86_EXIT_HLT], 1 + NR_REQ);
+	CHECK_EQ(vm->idle_halts, NR_REQ);
 	for (int r = 0; r < NR_REASONS; r++)
 		if (r != X86_EXIT_IO && r != X86_EXIT_MEMORY && r != X86_EXIT_HLT)
 			CHECK_EQ(vm->exits[r], 0);
 	CHECK_EQ(vm->rom_writes, 0);
+	check_vdev(vm);
+	CHECK_EQ(ram_get32(vm, GUEST_VDEV_SHARED_GPA + GUEST_VDEV_RESP), ~(u32)NR_REQ);
 
 	/* HLT: exit.rip at the HLT, RIP past it, halted */
 	CHECK_EQ(vm->exit.rip, GUEST_SYM_halt_loop);
@@ -357,7 +562,7 @@ static void test_boot(void)
 	CHECK_EQ(vm->cpu.rflags & X86_FLAGS_IF, 0);
 
 	/* the mode each line was printed in */
-	CHECK_EQ(vm->lines, 6);
+	CHECK_EQ(vm->lines, 7);
 	/* line 1: real mode, still the reset CS */
 	CHECK_EQ(vm->line[0].cr0 & X86_CR0_PE, 0);
 	CHECK_EQ(vm->line[0].cs_sel, GUEST_RESET_CS_SEL);
@@ -366,8 +571,8 @@ static void test_boot(void)
 	CHECK_EQ(vm->line[1].efer & X86_EFER_LMA, 0);
 	CHECK_EQ(vm->line[1].cs_sel, GUEST_CODE32_SEL);
 	CHECK_EQ(vm->line[1].cs_attr & (X86_SEG_DB | X86_SEG_L), X86_SEG_DB);
-	/* lines 3-6: 64-bit mode */
-	for (int i = 2; i < 6; i++) {
+	/* lines 3-7: 64-bit mode */
+	for (int i = 2; i < 7; i++) {
 		CHECK_EQ(vm->line[i].cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE | X86_CR0_PG);
 		CHECK_EQ(vm->line[i].efer & (X86_EFER_LME | X86_EFER_LMA),
 			 X86_EFER_LME | X86_EFER_LMA);
@@ -389,7 +594,18 @@ static void test_boot(void)
 	CHECK_EQ(ram_get64(vm, GUEST_PD_LOW_GPA) & ~0x60ull, 0x83);
 	CHECK_EQ(ram_get64(vm, GUEST_PD_LOW_GPA + 8) & ~0x60ull, 0x200083);
 	CHECK_EQ(ram_get64(vm, GUEST_PD_HIGH_GPA + 128 * 8) & ~0x60ull, GUEST_MMIO_GPA | 0x9b);
+	CHECK_EQ(ram_get64(vm, GUEST_PD_HIGH_GPA + 503 * 8) & ~0x60ull, GUEST_APIC_GPA | 0x9b);
 	CHECK_EQ(ram_get64(vm, GUEST_PD_HIGH_GPA + 511 * 8) & ~0x60ull, 0xffe00081);
+
+	/* the IDT: one 64-bit interrupt gate, to vdev_irq */
+	CHECK_EQ(vm->cpu.idtr.base, GUEST_IDT_GPA);
+	CHECK_EQ(vm->cpu.idtr.limit, GUEST_IDT_LIMIT);
+	gate = ram_get64(vm, GUEST_IDT_GPA + GUEST_VDEV_VECTOR * 16);
+	CHECK_EQ((gate & 0xffff) | ((gate >> 32) & 0xffff0000), GUEST_SYM_vdev_irq);
+	CHECK_EQ((gate >> 16) & 0xffff, GUEST_CODE64_SEL);
+	CHECK_EQ((gate >> 32) & 0xffff, 0x8e00);
+	CHECK_EQ(ram_get64(vm, GUEST_IDT_GPA + GUEST_VDEV_VECTOR * 16 + 8), 0);
+	CHECK_EQ(ram_get64(vm, GUEST_IDT_GPA + (GUEST_VDEV_VECTOR - 1) * 16), 0);
 
 	/* a halted VP stays halted */
 	CHECK_EQ(x86_run(&vm->cpu, &vm->env, &vm->exit, 1000), X86_EXIT_HLT);
@@ -408,7 +624,7 @@ static void test_busy_uart(void)
 	check(!strcmp(vm->out, expected_output), "exact output", __LINE__, NULL);
 	CHECK_EQ(vm->pio_in, 4 * n);
 	CHECK_EQ(vm->pio_out, n);
-	CHECK_EQ(vm->exits[X86_EXIT_MEMORY], 3);
+	CHECK_EQ(vm->exits[X86_EXIT_MEMORY], 4 + 2 * NR_REQ);
 	vm_destroy(vm);
 }
 
@@ -425,12 +641,77 @@ static void test_variant(const char *name, u32 id, bool drop, const char *line4,
 		 "Hello from the guest (real mode)\n"
 		 "Hello from the guest (protected mode)\n"
 		 "Hello from the guest (long mode)\n"
-		 "%s%sGuest halting\n", line4, line5);
+		 "%s%s" VDEV_LINE(STR(GUEST_VDEV_REQUESTS)) "Guest halting\n", line4, line5);
 	check(vm_run(vm) == 0, "run", __LINE__, "%s", vm->err);
 	vm->out[vm->out_len] = 0;
 	check(!strcmp(vm->out, want), "exact output", __LINE__, "got:\n%s", vm->out);
-	CHECK_EQ(vm->exits[X86_EXIT_MEMORY], 3);
+	CHECK_EQ(vm->exits[X86_EXIT_MEMORY], 4 + 2 * NR_REQ);
+	CHECK_EQ(vm->exits[X86_EXIT_HLT], 1 + NR_REQ);
+	vm_destroy(vm);
+}
+
+/* Variants of the virtio-style device and of interrupt delivery. */
+static void test_vdev_eager(void)
+{
+	struct vm *vm = vm_create();
+
+	printf("test: interrupt delivered as soon as IF=1 (before the guest waits)\n");
+	vm->irq_eager = true;
+	check(vm_run(vm) == 0, "run", __LINE__, "%s", vm->err);
+	vm->out[vm->out_len] = 0;
+	check(!strcmp(vm->out, expected_output), "exact output", __LINE__, "got:\n%s", vm->out);
+	CHECK_EQ(vm->idle_halts, 0);
+	CHECK_EQ(vm->exits[X86_EXIT_IRQ_WINDOW], NR_REQ);
 	CHECK_EQ(vm->exits[X86_EXIT_HLT], 1);
+	check_vdev(vm);
+	vm_destroy(vm);
+}
+
+static void test_vdev_doorbell(void)
+{
+	struct vm *vm = vm_create();
+
+	printf("test: notify writes taken without an exit (doorbell)\n");
+	vm->doorbell = true;
+	check(vm_run(vm) == 0, "run", __LINE__, "%s", vm->err);
+	vm->out[vm->out_len] = 0;
+	check(!strcmp(vm->out, expected_output), "exact output", __LINE__, "got:\n%s", vm->out);
+	CHECK_EQ(vm->doorbells, NR_REQ);
+	CHECK_EQ(vm->exits[X86_EXIT_MEMORY], 4 + NR_REQ);	/* SVR, EOIs still exit */
+	CHECK_EQ(vm->idle_halts, NR_REQ);
+	check_vdev(vm);
+	vm_destroy(vm);
+}
+
+static void test_vdev_wrong(void)
+{
+	struct vm *vm = vm_create();
+	char want[512];
+
+	printf("test: the device answers wrongly\n");
+	vm->vdev_wrong = true;
+	snprintf(want, sizeof(want), "%s", expected_output);
+	*strstr(want, VDEV_LINE(STR(GUEST_VDEV_REQUESTS))) = 0;
+	strcat(want, VDEV_LINE("0") "Guest halting\n");
+	check(vm_run(vm) == 0, "run", __LINE__, "%s", vm->err);
+	vm->out[vm->out_len] = 0;
+	check(!strcmp(vm->out, want), "exact output", __LINE__, "got:\n%s", vm->out);
+	check_vdev(vm);
+	vm_destroy(vm);
+}
+
+static void test_vdev_mute(void)
+{
+	struct vm *vm = vm_create();
+
+	printf("test: the device never interrupts: the guest waits in HLT\n");
+	vm->vdev_mute = true;
+	CHECK(vm_run(vm) == -1);
+	CHECK(strstr(vm->err, "never comes"));
+	CHECK_EQ(vm->exit.rip, GUEST_SYM_vdev_hlt);
+	CHECK(vm->cpu.halted && (vm->cpu.rflags & X86_FLAGS_IF));
+	CHECK_EQ(vm->notifies, 1);
+	CHECK_EQ(vm->irqs, 0);
 	vm_destroy(vm);
 }
 
@@ -511,7 +792,8 @@ static void test_decode(void)
 			     insn.write == c->write && insn.has_imm == c->has_imm &&
 			     insn.high8 == c->high8 &&
 			     (c->has_imm ? insn.imm == c->imm : insn.reg == c->reg);
-		check(ok, c->name, __LINE__, "rc %d len %u size %u reg %u write %d imm %d/0x%llx high8 %d",
+		check(ok, c->name, __LINE__,
+		      "rc %d len %u size %u reg %u write %d imm %d/0x%llx high8 %d",
 		      rc, rc ? 0 : insn.len, rc ? 0 : insn.size, rc ? 0 : insn.reg,
 		      rc ? 0 : insn.write, rc ? 0 : insn.has_imm,
 		      rc ? 0ull : (unsigned long long)insn.imm, rc ? 0 : insn.high8);
@@ -621,6 +903,10 @@ int main(int argc, char **argv)
 		     "MMIO: scratch register read back OK\n", "MMIO: device ID WRONG\n");
 	test_variant("device drops SCRATCH writes", GUEST_DEV_ID, true,
 		     "MMIO: scratch register read back WRONG\n", "MMIO: device ID OK\n");
+	test_vdev_eager();
+	test_vdev_doorbell();
+	test_vdev_wrong();
+	test_vdev_mute();
 	test_decode();
 	test_emulate();
 	test_pio();
