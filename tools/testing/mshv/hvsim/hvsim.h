@@ -170,9 +170,22 @@ struct hvsim_msr_result {
  * @run_node: on the hypervisor scheduler's run queue (hvsim_run.c)
  * @exit: the execution engine's exit record (about 2.6 KiB)
  * @halt_rip: address of the HLT the VP is halted at
+ * @activity: INTERNAL_ACTIVITY_STATE bits other than halt_suspend (which is
+ *	@cpu.halted)
  * @shutdown: the VP triple-faulted; it only reports that from now on
  * @intercepts: messages the VP produced (debugfs)
  * @dispatches: DISPATCH_VP calls for the VP (debugfs)
+ * @run_env: the engine environment while the VP runs a slice, else NULL
+ *	(its APIC writes set irq_window_exit there)
+ * @dispatch_blocked: root scheduler: the last DISPATCH_VP reported BLOCKED
+ *	(the VP gets a scheduler signal when it can run again)
+ * @nmi_pending: an NMI was accepted and not yet delivered
+ * @extint_pending: an ExtINT was accepted and not yet delivered
+ * @extint_level: it was asserted level-triggered
+ * @extint_acked: a level ExtINT was delivered and not yet cleared
+ *	(HVCALL_CLEAR_VIRTUAL_INTERRUPT); further ExtINTs wait
+ * @extint_vector: its vector
+ * @irq: interrupt counters (hvsim_lapic.c, hvsim_vp_irq_stats())
  */
 struct hvsim_vp {
 	struct hvsim_partition *pt;
@@ -198,9 +211,18 @@ struct hvsim_vp {
 	struct list_head run_node;
 	struct x86_exit *exit;
 	u64 halt_rip;
+	u64 activity;
 	bool shutdown;
 	u64 intercepts;
 	u64 dispatches;
+	struct x86_env *run_env;
+	bool dispatch_blocked;
+	bool nmi_pending;
+	bool extint_pending;
+	bool extint_level;
+	bool extint_acked;
+	u8 extint_vector;
+	struct hvsim_irq_stats irq;
 };
 
 enum hvsim_pt_state {
@@ -231,6 +253,9 @@ struct hvsim_partition {
 	u64 hypercall_msr;		/* partition-wide HV_X64_REGISTER_HYPERCALL */
 	u64 reference_tsc_msr;		/* partition-wide HV_REGISTER_REFERENCE_TSC */
 	struct hvsim_stats stats;
+	/* Ports it owns and connections it made (hvsim_port.c). */
+	struct hlist_head ports;
+	struct hlist_head connections;
 };
 
 /* Global model state, protected by hvsim.lock (a hypercall may run with
@@ -320,12 +345,23 @@ void hvsim_run_forget(struct hvsim_vp *vp);
 /* hvsim_lapic.c */
 extern const struct hvsim_hcall hvsim_lapic_hcalls[];
 extern const unsigned int hvsim_lapic_nr_hcalls;
+bool hvsim_lapic_pending(const struct hvsim_vp *vp);
+bool hvsim_lapic_deliverable(const struct hvsim_vp *vp);
+enum x86_exit_reason hvsim_lapic_inject(struct hvsim_vp *vp, struct x86_env *env,
+					bool *injected);
+bool hvsim_lapic_mmio(struct hvsim_vp *vp, u64 gpa, void *buf, unsigned int len,
+		      bool write);
+int hvsim_lapic_msr(struct hvsim_vp *vp, u32 index, bool write, u64 *value);
+u16 hvsim_lapic_scan(struct hvsim_vp *vp);
+void hvsim_lapic_state_loaded(struct hvsim_vp *vp);
 
 /* hvsim_port.c */
 extern const struct hvsim_hcall hvsim_port_hcalls[];
 extern const unsigned int hvsim_port_nr_hcalls;
 bool hvsim_port_doorbell(struct hvsim_vp *vp, u64 gpa, const void *data,
 			 unsigned int len, bool commit);
+void hvsim_ports_release(struct hvsim_partition *pt, bool deleted);
+void hvsim_port_debugfs_init(struct dentry *dir);
 
 /* hvsim_vp_state.c */
 extern const struct hvsim_hcall hvsim_vp_state_hcalls[];

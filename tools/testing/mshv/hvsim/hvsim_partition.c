@@ -212,6 +212,7 @@ static u16 hvsim_finalize_partition(struct hvsim_call *c)
 	hvsim_vps_destroy(pt);
 	hvsim_gpa_destroy(pt);
 	hvsim_intercepts_free(pt);
+	hvsim_ports_release(pt, false);
 	pt->props.async_pending = false;
 	pt->pool.used = 0;
 	pt->state = HVSIM_PT_FINALIZED;
@@ -227,6 +228,7 @@ static void hvsim_partition_free(struct hvsim_partition *pt)
 	hvsim_stats_free(&pt->stats);
 	hvsim_gpa_destroy(pt);
 	hvsim_intercepts_free(pt);
+	hvsim_ports_release(pt, true);
 	xa_destroy(&pt->pool.pfns);
 	kfree(pt);
 }

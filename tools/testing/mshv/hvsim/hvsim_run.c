@@ -29,6 +29,17 @@
  * SINT0 notification is posted for an intercept: the dispatching thread
  * has it.
  *
+ * Interrupts (hvsim_lapic.c): before every stretch of guest code the VP's
+ * local APIC delivers its highest-priority pending event (NMI, ExtINT, the
+ * highest IRR vector above the PPR) if the VP can take it; otherwise the
+ * engine's irq_window_exit stops the VP as soon as it can, and the cancel
+ * poll catches a TPR lowered with MOV CR8.  A halted VP with RFLAGS.IF = 1
+ * is blocked only while nothing is pending: an accepted interrupt requeues
+ * it (hypervisor scheduler) or, if the last DISPATCH_VP reported it
+ * BLOCKED, clears VpRootDispatchThreadBlocked and posts
+ * HVMSG_SCHEDULER_VP_SIGNAL_PAIR to SINT0 (root scheduler).  The xAPIC
+ * page and the x2APIC MSRs are the APIC's, not memory or MSR intercepts.
+ *
  * What stops a VP (hvsim.rst, "Execution"): port I/O (always), unmapped
  * GPAs, accesses the GPA mapping forbids, HLT with interrupts disabled (the
  * VP can never wake: HVMSG_X64_HALT), CPUID/MSR/exception intercepts the
@@ -78,10 +89,11 @@ static bool hvsim_vp_suspended(struct hvsim_vp *vp)
 	       *hvsim_vp_misc_reg(vp, HV_REGISTER_DISPATCH_SUSPEND);
 }
 
-/* Halted with interrupts enabled: only an interrupt wakes it. */
+/* Halted with interrupts enabled and nothing to take: waiting for one. */
 static bool hvsim_vp_blocked(struct hvsim_vp *vp)
 {
-	return vp->cpu.halted && (vp->cpu.rflags & X86_FLAGS_IF);
+	return vp->cpu.halted && (vp->cpu.rflags & X86_FLAGS_IF) &&
+	       !hvsim_lapic_pending(vp);
 }
 
 /* ------------------------------------------------------ environment ---- */
@@ -94,6 +106,10 @@ static int hvsim_env_gpa(void *ctx, u64 gpa, void *buf, unsigned int len,
 	u32 flags;
 	int ret;
 
+	/* The xAPIC page decodes before guest memory. */
+	if (type != X86_ACCESS_EXECUTE &&
+	    hvsim_lapic_mmio(vp, gpa, buf, len, type == X86_ACCESS_WRITE))
+		return X86_GPA_OK;
 	if (type == X86_ACCESS_EXECUTE) {
 		/* The engine never crosses a page: one translation covers it. */
 		ret = hvsim_gpa_translate(vp->pt, gpa >> HV_HYP_PAGE_SHIFT, &pfn, &flags);
@@ -137,7 +153,17 @@ static int hvsim_env_msr(void *ctx, u32 index, bool write, u64 *value)
 
 	if (access & (write ? HV_INTERCEPT_ACCESS_MASK_WRITE : HV_INTERCEPT_ACCESS_MASK_READ))
 		return X86_MSR_EXIT;
-	return X86_MSR_UNHANDLED;
+	/* The x2APIC registers; anything else is the engine's. */
+	return hvsim_lapic_msr(vp, index, write, value);
+}
+
+/*
+ * Polled by the engine every X86_CANCEL_INTERVAL instructions: stop when
+ * an interrupt became deliverable behind the model's back (MOV CR8).
+ */
+static bool hvsim_env_cancel(void *ctx)
+{
+	return hvsim_lapic_deliverable(ctx);
 }
 
 static u32 hvsim_exception_bitmap(struct hvsim_vp *vp)
@@ -332,6 +358,45 @@ static void hvsim_vp_stop(struct hvsim_vp *vp)
 
 /* ------------------------------------------------------------ slices ---- */
 
+/*
+ * Deliver the VP's interrupts and execute it until an exit that needs the
+ * root, until it blocks (reported as HLT with RFLAGS.IF = 1) or until
+ * @budget instructions are spent; every delivery counts as one.
+ */
+static enum x86_exit_reason hvsim_vp_execute(struct hvsim_vp *vp,
+					     struct x86_env *env, u64 budget)
+{
+	enum x86_exit_reason r;
+	bool injected;
+	u64 start;
+
+	for (;;) {
+		r = hvsim_lapic_inject(vp, env, &injected);
+		if (r != X86_EXIT_NONE)
+			return r;
+		if (injected && budget)
+			budget--;
+		if (hvsim_vp_blocked(vp))
+			return X86_EXIT_HLT;
+		start = vp->cpu.retired;
+		r = x86_run(&vp->cpu, env, vp->exit, budget);
+		/* At least one per round: the loop always ends. */
+		budget -= min(budget, max(vp->cpu.retired - start, 1ULL));
+		switch (r) {
+		case X86_EXIT_IRQ_WINDOW:
+		case X86_EXIT_CANCELLED:
+			continue;
+		case X86_EXIT_HLT:
+			/* With interrupts enabled: take one or block. */
+			if (vp->cpu.rflags & X86_FLAGS_IF)
+				continue;
+			return r;
+		default:
+			return r;
+		}
+	}
+}
+
 /* Run @vp for at most @budget instructions (hvsim.lock held). */
 static enum hvsim_outcome hvsim_vp_run(struct hvsim_vp *vp, u64 budget)
 {
@@ -341,8 +406,10 @@ static enum hvsim_outcome hvsim_vp_run(struct hvsim_vp *vp, u64 budget)
 		.gpa_access = hvsim_env_gpa,
 		.msr = hvsim_env_msr,
 		.cpuid = hvsim_env_cpuid,
+		.cancel = hvsim_env_cancel,
 		.write_sink = hvsim_env_write_sink,
 	};
+	enum x86_exit_reason r;
 
 	lockdep_assert_held(&hvsim.lock);
 	if (hvsim_vp_suspended(vp))
@@ -357,11 +424,12 @@ static enum hvsim_outcome hvsim_vp_run(struct hvsim_vp *vp, u64 budget)
 		hvsim_vp_stop(vp);
 		return HVSIM_STOPPED;
 	}
-	if (hvsim_vp_blocked(vp))
-		return HVSIM_BLOCKED;
 
 	env.exception_bitmap = hvsim_exception_bitmap(vp);
-	switch (x86_run(&vp->cpu, &env, e, budget)) {
+	vp->run_env = &env;
+	r = hvsim_vp_execute(vp, &env, budget);
+	vp->run_env = NULL;
+	switch (r) {
 	case X86_EXIT_IO:
 		msg_io(vp, e);
 		break;
@@ -402,19 +470,63 @@ static enum hvsim_outcome hvsim_vp_run(struct hvsim_vp *vp, u64 budget)
 	return HVSIM_STOPPED;
 }
 
+static void hvsim_dispatch_blocked(struct hvsim_vp *vp, u64 value)
+{
+	u64 *self = vp->stats.page[HV_STATS_AREA_SELF];
+
+	vp->dispatch_blocked = value;
+	if (self)
+		WRITE_ONCE(self[HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED], value);
+}
+
+/*
+ * Root scheduler: a VP the last DISPATCH_VP reported BLOCKED can run
+ * again.  Its dispatch thread sleeps until told: clear
+ * VpRootDispatchThreadBlocked and post a scheduler signal for it, counted
+ * in VP_ROOT_SIGNAL_COUNT (the teardown handshake compares the count with
+ * the signals the root processed, so only a posted signal counts).
+ */
+static void hvsim_root_signal(struct hvsim_vp *vp)
+{
+	struct hv_scheduler_vp_signal_pair_message *p;
+	struct hv_message msg = {};
+
+	hvsim_dispatch_blocked(vp, 0);
+	msg.header.message_type = HVMSG_SCHEDULER_VP_SIGNAL_PAIR;
+	msg.header.payload_size = sizeof(*p);
+	p = (void *)msg.u.payload;
+	p->vp_count = 1;
+	p->partition_ids[0] = vp->pt->id;
+	p->vp_indexes[0] = vp->index;
+	if (hvsim_synic_post(cpumask_first(cpu_online_mask),
+			     HV_SYNIC_INTERCEPTION_SINT_INDEX, &msg)) {
+		pr_warn_ratelimited("hvsim: scheduler signal of VP %u lost\n",
+				    vp->index);
+		return;
+	}
+	vp->root_signal_count++;
+}
+
 /**
  * hvsim_run_update() - a VP's run state may have changed
- * @vp: the VP (hvsim.lock held)
+ * @vp: the VP (hvsim.lock held), not the one running a slice
  *
- * Called after every register write of the root.  Under the hypervisor
- * scheduler a VP that became runnable joins the run queue.
+ * Called after every register write of the root and whenever the VP's
+ * APIC accepted an event.  Under the hypervisor scheduler a VP that became
+ * runnable joins the run queue; under the root scheduler a VP reported
+ * BLOCKED that became runnable gets a scheduler signal.
  */
 void hvsim_run_update(struct hvsim_vp *vp)
 {
 	bool runnable = !hvsim_vp_suspended(vp) && !hvsim_vp_blocked(vp);
 
 	lockdep_assert_held(&hvsim.lock);
-	if (hvsim_scheduler == HV_SCHEDULER_TYPE_ROOT || !hvsim_runner)
+	if (hvsim_scheduler == HV_SCHEDULER_TYPE_ROOT) {
+		if (runnable && vp->dispatch_blocked)
+			hvsim_root_signal(vp);
+		return;
+	}
+	if (!hvsim_runner)
 		return;
 	if (!runnable && !list_empty(&vp->run_node)) {
 		/*
@@ -473,14 +585,6 @@ static int hvsim_runner_fn(void *unused)
 
 /* -------------------------------------------------------- DISPATCH_VP ---- */
 
-static void hvsim_dispatch_blocked(struct hvsim_vp *vp, u64 value)
-{
-	u64 *self = vp->stats.page[HV_STATS_AREA_SELF];
-
-	if (self)
-		WRITE_ONCE(self[HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED], value);
-}
-
 static u16 hvsim_dispatch_vp(struct hvsim_call *c)
 {
 	const struct hv_input_dispatch_vp *in = c->in;
@@ -498,11 +602,19 @@ static u16 hvsim_dispatch_vp(struct hvsim_call *c)
 	status = hvsim_vp_lookup(in->partition_id, in->vp_index, &vp);
 	if (status)
 		return status;
+	/* Refused (nothing changed) for a malformed interrupt_vectors. */
+	if (in->flags & HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION) {
+		status = hvsim_lapic_scan(vp);
+		if (status)
+			return status;
+	}
 
 	if (in->flags & HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND)
 		*hvsim_vp_misc_reg(vp, HV_REGISTER_INTERCEPT_SUSPEND) = 0;
-	budget = in->time_slice ? min_t(u64, in->time_slice * HVSIM_INSNS_PER_100NS,
-					HVSIM_DISPATCH_MAX) : HVSIM_DISPATCH_MAX;
+	/* Clamped before scaling: any time slice fits in a u64. */
+	budget = in->time_slice ? min_t(u64, in->time_slice,
+					HVSIM_DISPATCH_MAX / HVSIM_INSNS_PER_100NS) *
+				  HVSIM_INSNS_PER_100NS : HVSIM_DISPATCH_MAX;
 	o = hvsim_vp_run(vp, budget);
 	/* The dispatch is over: the root sees where the VP is. */
 	if (o == HVSIM_RAN)

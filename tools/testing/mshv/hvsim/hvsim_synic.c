@@ -22,6 +22,17 @@
  * hvsim_synic_irq() in hard interrupt context, which calls the handler the root installed with
  * hv_setup_mshv_handler() -- never a direct call from the thread that
  * caused the message.
+ *
+ * Event rings (SIRBP page, hv-abi.md section 12.6): a signalled port's id is
+ * written at the hypervisor's head index of the SINT's ring, which wraps at
+ * 63 entries.  A non-zero entry at the head means the ring is full: the
+ * signal is dropped, ring_full is set, and every later signal for that ring
+ * is dropped too until the root issues HVCALL_NOTIFY_PORT_RING_EMPTY.  A
+ * new entry is announced unless the consumer set signal_masked: with
+ * as_intercept set in the SINT as HVMSG_SYNIC_SINT_INTERCEPT in SINT0 (one
+ * queued per SINT at a time), otherwise by the SINT's interrupt.  While
+ * SCONTROL is disabled or the SINT masked, the announcement waits for the
+ * root to enable them.  With SIRBP disabled the signal is lost.
  */
 #include <linux/module.h>
 #include <linux/debugfs.h>
@@ -41,6 +52,7 @@
 /* SINTx: vector 0-7, masked 16, auto_eoi 17, polling 18, as_intercept 19, proxy 20. */
 #define HVSIM_SINT_VALID	(GENMASK_ULL(7, 0) | GENMASK_ULL(20, 16))
 #define HVSIM_SINT_MASKED	BIT_ULL(16)
+#define HVSIM_SINT_AS_INTERCEPT	BIT_ULL(19)
 /* SIMP/SIEFP/SIRBP: enable bit 0, bits 1-11 preserved, base 12-63. */
 #define HVSIM_PAGE_ENABLE	BIT_ULL(0)
 #define HVSIM_PAGE_BASE		GENMASK_ULL(63, 12)
@@ -55,6 +67,12 @@ struct hvsim_synic {
 	void *flag_page;
 	void *ring_page;
 	struct list_head queue[HVSIM_SINT_COUNT];
+	/* Event rings: the next entry hvsim writes, per SINT (kept across SIRBP off). */
+	u8 ring_head[HVSIM_SINT_COUNT];
+	/* Full: signals are dropped until NOTIFY_PORT_RING_EMPTY. */
+	bool ring_blocked[HVSIM_SINT_COUNT];
+	/* New entries whose announcement waits for SCONTROL / the SINT. */
+	bool ring_unannounced[HVSIM_SINT_COUNT];
 };
 
 struct hvsim_queued_msg {
@@ -67,6 +85,8 @@ static DEFINE_SPINLOCK(hvsim_synic_lock);
 static int hvsim_irq_fds[2] = { -1, -1 };	/* read end, write end */
 static int hvsim_irq = -1;
 static atomic64_t hvsim_msgs_posted, hvsim_msgs_delivered, hvsim_irqs;
+static atomic64_t hvsim_ring_signals, hvsim_ring_dropped, hvsim_ring_lost;
+static atomic64_t hvsim_sint_intercepts;
 
 static DEFINE_PER_CPU(struct hvsim_synic, hvsim_synic);
 
@@ -145,14 +165,155 @@ static bool hvsim_deliver(struct hvsim_synic *s, unsigned int sint)
 	return true;
 }
 
+/*
+ * Queue HVMSG_SYNIC_SINT_INTERCEPT for @sint in SINT0 unless one is still
+ * queued (the root has not seen it yet, so it will drain the ring after
+ * this entry anyway).  Returns true if the interrupt must be raised.
+ * Called with hvsim_synic_lock held.
+ */
+static bool hvsim_queue_sint_intercept(struct hvsim_synic *s, unsigned int sint)
+{
+	struct list_head *q = &s->queue[HV_SYNIC_INTERCEPTION_SINT_INDEX];
+	struct hv_notification_message_payload *p;
+	struct hvsim_queued_msg *m;
+
+	list_for_each_entry(m, q, node) {
+		p = (void *)m->msg.u.payload;
+		if (m->msg.header.message_type == HVMSG_SYNIC_SINT_INTERCEPT &&
+		    p->sint_index == sint)
+			return false;
+	}
+	m = kzalloc(sizeof(*m), GFP_ATOMIC | __GFP_NOWARN);
+	if (!m) {
+		/* Out of message buffers: announce at the next chance. */
+		s->ring_unannounced[sint] = true;
+		return false;
+	}
+	m->msg.header.message_type = HVMSG_SYNIC_SINT_INTERCEPT;
+	m->msg.header.payload_size = sizeof(*p);
+	p = (void *)m->msg.u.payload;
+	p->sint_index = sint;
+	list_add_tail(&m->node, q);
+	atomic64_inc(&hvsim_msgs_posted);
+	atomic64_inc(&hvsim_sint_intercepts);
+	return hvsim_deliver(s, HV_SYNIC_INTERCEPTION_SINT_INDEX);
+}
+
+/*
+ * Announce new entries of event ring @sint: as a SINT0 message if the SINT
+ * is "as intercept", else by its interrupt; later if SCONTROL is disabled or
+ * the SINT masked.  Returns true if the interrupt must be raised.  Called
+ * with hvsim_synic_lock held.
+ */
+static bool hvsim_ring_announce(struct hvsim_synic *s, unsigned int sint)
+{
+	u64 sint_msr = s->sint[sint];
+
+	if (!(s->scontrol & 1) || (sint_msr & HVSIM_SINT_MASKED)) {
+		s->ring_unannounced[sint] = true;
+		return false;
+	}
+	s->ring_unannounced[sint] = false;
+	if (sint_msr & HVSIM_SINT_AS_INTERCEPT)
+		return hvsim_queue_sint_intercept(s, sint);
+	return true;
+}
+
 static bool hvsim_deliver_all(struct hvsim_synic *s)
 {
 	bool raise = false;
 	unsigned int sint;
 
 	for (sint = 0; sint < HVSIM_SINT_COUNT; sint++)
+		if (s->ring_unannounced[sint])
+			raise |= hvsim_ring_announce(s, sint);
+	for (sint = 0; sint < HVSIM_SINT_COUNT; sint++)
 		raise |= hvsim_deliver(s, sint);
 	return raise;
+}
+
+static struct hv_synic_event_ring *hvsim_ring(struct hvsim_synic *s,
+					      unsigned int sint)
+{
+	struct hv_synic_event_ring_page *page = s->ring_page;
+
+	return &page->sint_event_ring[sint];
+}
+
+/**
+ * hvsim_synic_signal_port() - add a port id to an event ring of the root
+ * @cpu: the root CPU whose SynIC receives it
+ * @sint: the SINT (ring) index, below 16
+ * @port_id: the port signalled (non-zero)
+ *
+ * May be called in any context, including under hvsim.lock.
+ *
+ * Return: 0 when the id was added, -ENOSPC when the ring is full (or still
+ * waits for HVCALL_NOTIFY_PORT_RING_EMPTY; ring_full is set), -ENODEV when
+ * SIRBP is disabled, -EINVAL for a bad @sint.  The signal is lost on an
+ * error.
+ */
+int hvsim_synic_signal_port(int cpu, unsigned int sint, u32 port_id)
+{
+	struct hvsim_synic *s = per_cpu_ptr(&hvsim_synic, cpu);
+	struct hv_synic_event_ring *ring;
+	unsigned long flags;
+	bool raise = false;
+	u8 *head;
+	int ret = 0;
+
+	if (WARN_ON_ONCE(sint >= HVSIM_SINT_COUNT))
+		return -EINVAL;
+	spin_lock_irqsave(&hvsim_synic_lock, flags);
+	if (!(s->sirbp & HVSIM_PAGE_ENABLE)) {
+		atomic64_inc(&hvsim_ring_lost);
+		ret = -ENODEV;
+		goto out;
+	}
+	ring = hvsim_ring(s, sint);
+	head = &s->ring_head[sint];
+	if (s->ring_blocked[sint] || READ_ONCE(ring->data[*head])) {
+		s->ring_blocked[sint] = true;
+		WRITE_ONCE(ring->ring_full, 1);
+		atomic64_inc(&hvsim_ring_dropped);
+		ret = -ENOSPC;
+		goto out;
+	}
+	WRITE_ONCE(ring->data[*head], port_id);
+	*head = (*head + 1) % HV_SYNIC_EVENT_RING_MESSAGE_COUNT;
+	atomic64_inc(&hvsim_ring_signals);
+	/*
+	 * The entry before signal_masked: the consumer clears signal_masked,
+	 * issues a full barrier and looks at its slot once more, so either it
+	 * sees the entry or this sees signal_masked clear.
+	 */
+	smp_mb();
+	if (!READ_ONCE(ring->signal_masked))
+		raise = hvsim_ring_announce(s, sint);
+out:
+	spin_unlock_irqrestore(&hvsim_synic_lock, flags);
+	if (raise)
+		hvsim_raise_irq();
+	return ret;
+}
+
+/**
+ * hvsim_synic_ring_empty() - HVCALL_NOTIFY_PORT_RING_EMPTY
+ * @cpu: the calling CPU
+ * @sint: the ring the root drained
+ *
+ * Signals for the ring are added again.
+ */
+void hvsim_synic_ring_empty(int cpu, unsigned int sint)
+{
+	struct hvsim_synic *s = per_cpu_ptr(&hvsim_synic, cpu);
+	unsigned long flags;
+
+	if (WARN_ON_ONCE(sint >= HVSIM_SINT_COUNT))
+		return;
+	spin_lock_irqsave(&hvsim_synic_lock, flags);
+	s->ring_blocked[sint] = false;
+	spin_unlock_irqrestore(&hvsim_synic_lock, flags);
 }
 
 /**
@@ -408,6 +569,10 @@ static int hvsim_synic_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "posted %lld delivered %lld interrupts %lld\n",
 		   atomic64_read(&hvsim_msgs_posted),
 		   atomic64_read(&hvsim_msgs_delivered), atomic64_read(&hvsim_irqs));
+	seq_printf(m, "ring signals %lld dropped %lld lost %lld sint_intercepts %lld\n",
+		   atomic64_read(&hvsim_ring_signals),
+		   atomic64_read(&hvsim_ring_dropped), atomic64_read(&hvsim_ring_lost),
+		   atomic64_read(&hvsim_sint_intercepts));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_synic_stats);
@@ -469,11 +634,103 @@ static const struct file_operations hvsim_synic_post_fops = {
 };
 
 /**
- * hvsim_synic_debugfs_init() - the SynIC's debugfs files
+ * hvsim_synic_debugfs_init() - the debugfs files of the SynIC and its ports
  * @dir: hvsim's debugfs directory
  */
 void hvsim_synic_debugfs_init(struct dentry *dir)
 {
 	debugfs_create_file("synic", 0444, dir, NULL, &hvsim_synic_stats_fops);
 	debugfs_create_file("post", 0200, dir, NULL, &hvsim_synic_post_fops);
+	hvsim_port_debugfs_init(dir);
 }
+
+/* ------------------------------------------------------- test hooks ---- */
+
+/**
+ * hvsim_synic_page() - a SynIC page of the root, for tests
+ * @cpu: the root CPU
+ * @msr: HV_X64_MSR_SIMP, HV_X64_MSR_SIEFP or HV_X64_MSR_SIRBP
+ *
+ * Return: the page (enabled or not), or NULL for another MSR.
+ */
+void *hvsim_synic_page(int cpu, unsigned int msr)
+{
+	void *page = NULL;
+
+	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return NULL;
+	hvsim_page_msr(per_cpu_ptr(&hvsim_synic, cpu), msr, &page);
+	return page;
+}
+EXPORT_SYMBOL_GPL(hvsim_synic_page);
+
+/**
+ * hvsim_synic_ring_reset() - reset an event ring, for tests
+ * @cpu: the root CPU
+ * @sint: the ring
+ *
+ * Zeroes the ring, moves the hypervisor's head to entry 0, forgets a full
+ * ring and an announcement that waits, and drops a queued
+ * HVMSG_SYNIC_SINT_INTERCEPT for @sint.
+ */
+void hvsim_synic_ring_reset(int cpu, unsigned int sint)
+{
+	struct hvsim_synic *s = per_cpu_ptr(&hvsim_synic, cpu);
+	struct hv_notification_message_payload *p;
+	struct hvsim_queued_msg *m, *tmp;
+	unsigned long flags;
+
+	if (cpu < 0 || cpu >= nr_cpu_ids || sint >= HVSIM_SINT_COUNT)
+		return;
+	spin_lock_irqsave(&hvsim_synic_lock, flags);
+	memset(hvsim_ring(s, sint), 0, sizeof(struct hv_synic_event_ring));
+	s->ring_head[sint] = 0;
+	s->ring_blocked[sint] = false;
+	s->ring_unannounced[sint] = false;
+	list_for_each_entry_safe(m, tmp, &s->queue[HV_SYNIC_INTERCEPTION_SINT_INDEX], node) {
+		p = (void *)m->msg.u.payload;
+		if (m->msg.header.message_type == HVMSG_SYNIC_SINT_INTERCEPT &&
+		    p->sint_index == sint) {
+			list_del(&m->node);
+			kfree(m);
+		}
+	}
+	spin_unlock_irqrestore(&hvsim_synic_lock, flags);
+}
+EXPORT_SYMBOL_GPL(hvsim_synic_ring_reset);
+
+/**
+ * hvsim_synic_take() - consume a queued message, for tests
+ * @cpu: the root CPU
+ * @sint: the SINT whose queue to search
+ * @type: the message type (HVMSG_NONE: any)
+ * @msg: the message is copied here
+ *
+ * Removes the first message of @type that waits in the queue of @sint
+ * (not one already in the SINT's slot), as if the root had consumed it.
+ *
+ * Return: 0, or -ENOENT when none waits.
+ */
+int hvsim_synic_take(int cpu, unsigned int sint, u32 type, struct hv_message *msg)
+{
+	struct hvsim_synic *s = per_cpu_ptr(&hvsim_synic, cpu);
+	struct hvsim_queued_msg *m;
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	if (cpu < 0 || cpu >= nr_cpu_ids || sint >= HVSIM_SINT_COUNT)
+		return -ENOENT;
+	spin_lock_irqsave(&hvsim_synic_lock, flags);
+	list_for_each_entry(m, &s->queue[sint], node) {
+		if (type != HVMSG_NONE && m->msg.header.message_type != type)
+			continue;
+		*msg = m->msg;
+		list_del(&m->node);
+		kfree(m);
+		ret = 0;
+		break;
+	}
+	spin_unlock_irqrestore(&hvsim_synic_lock, flags);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvsim_synic_take);

@@ -83,7 +83,55 @@ int hvsim_vp_cpuid_id(u64 partition_id, u32 vp_index, u32 leaf, u32 subleaf,
 int hvsim_vp_set_root_signal_count(u64 partition_id, u32 vp_index, u64 count);
 int hvsim_vp_set_dispatch_blocked(u64 partition_id, u32 vp_index, u64 value);
 
+/*
+ * Ports and doorbells (hvsim_port.c) and the root's SynIC (hvsim_synic.c):
+ *  - hvsim_nr_ports(), hvsim_nr_connections(): ports a partition owns and
+ *    connections it made (the root: HV_PARTITION_ID_SELF);
+ *  - hvsim_doorbell_write(): a guest write of the low @len bytes of @value
+ *    at @gpa by a VP, as the x86 engine reports one to an unmapped GPA:
+ *    1 a connected doorbell takes it (and, with @commit, is signalled), 0
+ *    not, -ESRCH no such VP, -EINVAL bad @len;
+ *  - hvsim_synic_page(): the SIMP, SIEFP or SIRBP page of a root CPU;
+ *  - hvsim_synic_ring_reset(): zero an event ring and the hypervisor's
+ *    state for it;
+ *  - hvsim_synic_take(): remove the first queued (not yet delivered)
+ *    message of @type (HVMSG_NONE: any) for a SINT of a root CPU, as if the
+ *    root had consumed it; -ENOENT when none waits.
+ */
+struct hv_message;
+u32 hvsim_nr_ports(u64 partition_id);
+u32 hvsim_nr_connections(u64 partition_id);
+int hvsim_doorbell_write(u64 partition_id, u32 vp_index, u64 gpa, u64 value,
+			 unsigned int len, bool commit);
+void *hvsim_synic_page(int cpu, unsigned int msr);
+void hvsim_synic_ring_reset(int cpu, unsigned int sint);
+int hvsim_synic_take(int cpu, unsigned int sint, u32 type, struct hv_message *msg);
+
 /* Reps a rep call processes before returning early (0: all). */
 extern unsigned int hvsim_rep_slice;
+
+/*
+ * Local APIC model (hvsim_lapic.c): a VP's interrupt counters since its
+ * creation and its latches: interrupts its APIC accepted (IRR set, NMI or
+ * ExtINT latched) or dropped (fixed/lowest-priority to a disabled APIC),
+ * events injected into the guest, EOIs that retired an ISR vector,
+ * HVMSG_X64_APIC_EOI messages posted (and the vector of the last one),
+ * the PPR, and the pending NMI / ExtINT and the ExtINT acknowledgment.
+ * -ESRCH: no such VP.
+ */
+struct hvsim_irq_stats {
+	u64 accepted;
+	u64 dropped;
+	u64 delivered;
+	u64 eois;
+	u64 eoi_messages;
+	u32 last_eoi_vector;
+	u32 ppr;
+	bool nmi_pending;
+	bool extint_pending;
+	bool extint_acked;
+};
+
+int hvsim_vp_irq_stats(u64 partition_id, u32 vp_index, struct hvsim_irq_stats *st);
 
 #endif /* _HVSIM_TEST_H */

@@ -134,7 +134,7 @@ static const struct hvsim_reg hvsim_regs[] = {
 	{ .name = HV_REGISTER_INSTRUCTION_EMULATION_HINTS, .count = 1,
 	  .kind = R_MISC, .page_off = PAGE_OFF(instruction_emulation_hints) },
 	RSV(HV_REGISTER_DISPATCH_SUSPEND, RSVD_SUSPEND),
-	RSV(HV_REGISTER_INTERNAL_ACTIVITY_STATE, HV_INTERNAL_ACTIVITY_RSVD_MASK),
+	SPECIAL(HV_REGISTER_INTERNAL_ACTIVITY_STATE, 1, 0, HV_INTERNAL_ACTIVITY_RSVD_MASK),
 	/* Identification: CPUID 0x40000002..0x4000000a as 128-bit values */
 	SPECIAL(HV_REGISTER_HYPERVISOR_VERSION, 1, F_RO | F_128, 0),
 	SPECIAL(HV_REGISTER_PRIVILEGES_AND_FEATURES_INFO, 9, F_RO | F_128, 0),
@@ -398,6 +398,10 @@ static void reg_special_get(struct hvsim_vp *vp, u32 name, unsigned int m,
 	case HV_REGISTER_PROCESSOR_CLOCK_FREQUENCY:
 		v->reg64 = hvsim_clock_frequency();
 		break;
+	case HV_REGISTER_INTERNAL_ACTIVITY_STATE:
+		/* Halted is the execution engine's state; the rest is stored. */
+		v->reg64 = vp->activity | (vp->cpu.halted ? HV_INTERNAL_ACTIVITY_HALT_SUSPEND : 0);
+		break;
 	case HV_REGISTER_INTERRUPT_STATE:
 		v->reg64 = (vp->cpu.interrupt_shadow ?
 			    HV_X64_INTERRUPT_STATE_INTERRUPT_SHADOW : 0) |
@@ -577,6 +581,11 @@ static void reg_special_set(struct hvsim_vp *vp, u32 name, unsigned int m,
 	struct hvsim_partition *pt = vp->pt;
 
 	switch (name - m) {
+	case HV_REGISTER_INTERNAL_ACTIVITY_STATE:
+		/* A VMM restoring or resetting a VP takes it out of HLT here. */
+		vp->cpu.halted = v->reg64 & HV_INTERNAL_ACTIVITY_HALT_SUSPEND;
+		vp->activity = v->reg64 & ~HV_INTERNAL_ACTIVITY_HALT_SUSPEND;
+		break;
 	case HV_REGISTER_INTERRUPT_STATE:
 		vp->cpu.interrupt_shadow = v->reg64 & HV_X64_INTERRUPT_STATE_INTERRUPT_SHADOW;
 		vp->cpu.nmi_masked = v->reg64 & HV_X64_INTERRUPT_STATE_NMI_MASKED;

@@ -21,6 +21,10 @@
  * MXCSR bits 16-31 zero; timer flags (bit 0 only), reserved fields and
  * config reserved bits zero.  The LAPIC page's bytes past the 176-byte
  * structure are ignored on SET and zero on GET.
+ *
+ * The LAPIC blob is the interrupt model's own state (hvsim_lapic.c): GET
+ * shows IRR, ISR and TMR as they are, a SET loads them and may make an
+ * interrupt deliverable (a blocked VP then wakes).  The TPR is CR8.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -232,6 +236,9 @@ static u16 hvsim_set_vp_state(struct hvsim_call *c)
 	if (type == HV_GET_SET_VP_STATE_XSAVE && !xsave_ok(vp, in))
 		return HV_STATUS_INVALID_PARAMETER;
 	state_copy(vp, type, in->data.pfns, false);
+	/* The LAPIC state is the interrupt model's: it may have work now. */
+	if (type == HV_GET_SET_VP_STATE_LAPIC_STATE)
+		hvsim_lapic_state_loaded(vp);
 	/* XMM0-5 live in the XSAVE area and are mirrored in the page. */
 	if (type == HV_GET_SET_VP_STATE_XSAVE)
 		memcpy(vp->reg_page->xmm_registers, vp->xsave + XS_XMM0,

@@ -94,6 +94,29 @@ static bool xt_cancel(void *ctx)
 	return ++t->cancel_calls > t->cancel_after;
 }
 
+/* A write sink (hvsim: doorbells) taking writes to [sink_base, sink_end). */
+static bool xt_sink(void *ctx, u64 gpa, const void *data, unsigned int len,
+		    bool commit)
+{
+	struct xt *t = ctx;
+	const u8 *p = data;
+	unsigned int i;
+
+	if (!commit)
+		t->sink_probes++;
+	if (gpa < t->sink_base || gpa + len > t->sink_end)
+		return false;
+	if (!commit)
+		return true;
+	t->sink_commits++;
+	t->sink_gpa = gpa;
+	t->sink_len = len;
+	t->sink_value = 0;
+	for (i = 0; i < len; i++)
+		t->sink_value |= (u64)p[i] << (8 * i);
+	return true;
+}
+
 static void put(struct xt *t, u64 gpa, u64 v, int n)
 {
 	int i;
@@ -138,6 +161,13 @@ void xt_init(struct xt *t)
 	t->msr_exit_index = 0;
 	t->cancel_after = 0;
 	t->cancel_calls = 0;
+	t->sink_base = 0;
+	t->sink_end = 0;
+	t->sink_probes = 0;
+	t->sink_commits = 0;
+	t->sink_gpa = 0;
+	t->sink_value = 0;
+	t->sink_len = 0;
 	t->fails = 0;
 	t->msg[0] = 0;
 	/* handlers, IVT */
@@ -1672,6 +1702,137 @@ static void t_irq_window(struct xt *t)
 	EQ(get(t, STACK - 40, 8), CODE + 4);
 }
 
+/* ---- the write sink ---- */
+
+/* Install the sink for the unmapped page at MMIO, offsets [@from, @to). */
+static void sink_on(struct xt *t, u64 from, u64 to)
+{
+	t->env.write_sink = xt_sink;
+	t->sink_base = MMIO + from;
+	t->sink_end = MMIO + to;
+}
+
+static void t_sink_taken(struct xt *t)
+{
+	static const u8 code[] = {
+		/* mov dword [0x30010], 0x12345678 */
+		0xc7, 0x04, 0x25, 0x10, 0x00, 0x03, 0x00, 0x78, 0x56, 0x34, 0x12,
+		0xf4,
+	};
+
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	sink_on(t, 0, 0x1000);
+	/* No exit at the MOV: it completes and the sink performs it once. */
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(t->exit.rip, CODE + 11);
+	EQ(t->cpu.retired, 2);
+	EQ(t->sink_probes, 1);
+	EQ(t->sink_commits, 1);
+	EQ(t->sink_gpa, MMIO + 0x10);
+	EQ(t->sink_len, 4);
+	EQ(t->sink_value, 0x12345678);
+	/* Guest memory behind the unmapped GPA is untouched. */
+	EQ(get(t, MMIO + 0x10, 4), 0);
+	EQ(t->dirty[MMIO >> 12], 0);
+}
+
+static void t_sink_refused(struct xt *t)
+{
+	static const u8 code[] = {
+		/* mov dword [0x30010], 0x12345678 */
+		0xc7, 0x04, 0x25, 0x10, 0x00, 0x03, 0x00, 0x78, 0x56, 0x34, 0x12,
+		0xf4,
+	};
+	static const u8 read[] = {
+		0x8b, 0x04, 0x25, 0x40, 0x00, 0x03, 0x00,	/* mov eax, [0x30040] */
+		0xf4,
+	};
+	struct x86_cpu before;
+
+	/* The sink does not take this address: the usual memory exit. */
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	sink_on(t, 0x20, 0x1000);
+	before = t->cpu;
+	EQ(RUN(10), X86_EXIT_MEMORY);
+	EQ(t->exit.rip, CODE);
+	EQ(t->exit.access, X86_ACCESS_WRITE);
+	EQ(t->exit.mem.gpa, MMIO + 0x10);
+	EQ(t->exit.insn_len, 11);
+	EQ(t->sink_probes, 1);
+	EQ(t->sink_commits, 0);
+	EQ(memcmp(&before, &t->cpu, sizeof(before)), 0);
+	/* Reads never go to the sink. */
+	xt_mode_lm64(t);
+	xt_load(t, CODE, read, sizeof(read));
+	EQ(RUN(10), X86_EXIT_MEMORY);
+	EQ(t->exit.access, X86_ACCESS_READ);
+	EQ(t->exit.mem.gpa, MMIO + 0x40);
+	EQ(t->sink_probes, 1);
+	EQ(t->sink_commits, 0);
+}
+
+static void t_sink_no_commit(struct xt *t)
+{
+	static const u8 code[] = {
+		0x48, 0x89, 0x04, 0x25, 0xfc, 0x0f, 0x03, 0x00,	/* mov [0x30ffc], rax */
+		0xf4,
+	};
+
+	/*
+	 * The first half goes to the sink, the second to the read-only page
+	 * behind it: the instruction exits, the sink's half is not performed.
+	 */
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	sink_on(t, 0, 0x1000);
+	R(RAX) = 0x1122334455667788ULL;
+	EQ(RUN(10), X86_EXIT_MEMORY);
+	EQ(t->exit.rip, CODE);
+	EQ(t->exit.mem.denied, 1);
+	EQ(t->exit.mem.gpa, ROPAGE);
+	EQ(t->sink_probes, 1);
+	EQ(t->sink_commits, 0);
+	EQ(t->cpu.rip, CODE);
+	/* The same with a page fault on the second half: #PF, no commit. */
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	put(t, PT + (ROPAGE >> 12) * 8, 0, 8);
+	R(RAX) = 0x1122334455667788ULL;
+	EQ(RUN(10), X86_EXIT_HLT);
+	EQ(t->exit.rip, HANDLER(X86_PF));
+	EQ(t->cpu.cr2, ROPAGE);
+	EQ(t->sink_probes, 2);
+	EQ(t->sink_commits, 0);
+	EQ(get(t, STACK - 40, 8), CODE);	/* the faulting RIP was pushed */
+}
+
+static void t_sink_rep_stos(struct xt *t)
+{
+	static const u8 code[] = {
+		0x48, 0xc7, 0xc7, 0x40, 0x00, 0x03, 0x00,	/* mov rdi, 0x30040 */
+		0xb9, 0x03, 0x00, 0x00, 0x00,			/* mov ecx, 3 */
+		0xb8, 0xcd, 0xab, 0x00, 0x00,			/* mov eax, 0xabcd */
+		0xf3, 0xab,					/* rep stosd */
+		0xf4,
+	};
+
+	/* Every iteration is one write, performed once. */
+	xt_mode_lm64(t);
+	xt_load(t, CODE, code, sizeof(code));
+	sink_on(t, 0, 0x1000);
+	EQ(RUN(100), X86_EXIT_HLT);
+	EQ(t->exit.rip, CODE + sizeof(code) - 1);
+	EQ(t->sink_commits, 3);
+	EQ(t->sink_gpa, MMIO + 0x48);
+	EQ(t->sink_len, 4);
+	EQ(t->sink_value, 0xabcd);
+	EQ(R(RDI), MMIO + 0x4c);
+	EQ(R(RCX), 0);
+	EQ(get(t, MMIO + 0x40, 8), 0);
+}
+
 const struct xt_case xt_cases[] = {
 	{ "real/add16 flags", t_add16 },
 	{ "real/sub8 flags", t_sub8 },
@@ -1751,6 +1912,10 @@ const struct xt_case xt_cases[] = {
 	{ "pm32/retf imm16 to ring 3", t_retf_outer },
 	{ "lm64/pop to rsp-based memory", t_pop_rsp_mem },
 	{ "irq/interrupt window exit", t_irq_window },
+	{ "sink/write taken, committed once", t_sink_taken },
+	{ "sink/write refused exits, reads exit", t_sink_refused },
+	{ "sink/faulting write never commits", t_sink_no_commit },
+	{ "sink/rep stos commits per iteration", t_sink_rep_stos },
 };
 
 const unsigned int xt_ncases = ARRAY_SIZE(xt_cases);

@@ -33,6 +33,13 @@ struct xt {
 	u32 msr_exit_index;
 	u64 cancel_after;		/* cancel() calls before it says yes */
 	u64 cancel_calls;
+	/* &x86_env.write_sink, installed by the cases that test it */
+	u64 sink_base, sink_end;	/* it takes writes to [base, end) */
+	unsigned int sink_probes;	/* calls with commit false, taken or not */
+	unsigned int sink_commits;	/* calls with commit true */
+	u64 sink_gpa;			/* the last commit */
+	u64 sink_value;
+	unsigned int sink_len;
 	/* result */
 	int fails;
 	char msg[200];
