@@ -58,6 +58,7 @@ struct mshv_irqfd {
 	struct eventfd_ctx *resamplefd;
 	struct list_head resampler_node;	/* resampler->irqfds (RCU) */
 	struct work_struct shutdown;
+	struct rcu_head rcu;
 };
 
 struct mshv_irqfd_resampler {
@@ -75,6 +76,7 @@ struct mshv_ioeventfd {
 	bool wildcard;
 	u64 datamatch;
 	int port_id;
+	struct rcu_head rcu;
 };
 
 static struct workqueue_struct *mshv_irqfd_wq;
@@ -152,9 +154,16 @@ static void mshv_irqfd_resampler_detach(struct mshv_irqfd *irqfd)
 		kfree_rcu(r, rcu);
 	}
 	mutex_unlock(&pt->resampler_lock);
-	/* The EOI handler may still be walking to this irqfd. */
-	synchronize_rcu();
-	eventfd_ctx_put(irqfd->resamplefd);
+}
+
+/* The EOI handler may still be walking to the irqfd and its resamplefd. */
+static void mshv_irqfd_free_rcu(struct rcu_head *rcu)
+{
+	struct mshv_irqfd *irqfd = container_of(rcu, struct mshv_irqfd, rcu);
+
+	if (irqfd->resamplefd)
+		eventfd_ctx_put(irqfd->resamplefd);
+	kfree(irqfd);
 }
 
 static void mshv_irqfd_shutdown(struct work_struct *work)
@@ -167,7 +176,7 @@ static void mshv_irqfd_shutdown(struct work_struct *work)
 	if (irqfd->resampler)
 		mshv_irqfd_resampler_detach(irqfd);
 	eventfd_ctx_put(irqfd->eventfd);
-	kfree(irqfd);
+	call_rcu(&irqfd->rcu, mshv_irqfd_free_rcu);
 }
 
 static int mshv_irqfd_resampler_attach(struct mshv_irqfd *irqfd)
@@ -318,7 +327,9 @@ long mshv_partition_ioctl_irqfd(struct mshv_partition *pt, void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags & ~GENMASK(MSHV_IRQFD_BIT_COUNT - 1, 0))
+	/* A GSI no table can route would never inject: refuse it. */
+	if ((args.flags & ~GENMASK(MSHV_IRQFD_BIT_COUNT - 1, 0)) ||
+	    args.gsi >= MSHV_MAX_GUEST_IRQS)
 		return -EINVAL;
 	if (args.flags & BIT(MSHV_IRQFD_BIT_DEASSIGN))
 		return mshv_irqfd_deassign(pt, &args);
@@ -426,8 +437,11 @@ static void mshv_ioeventfd_unregister(struct mshv_partition *pt, struct mshv_ioe
 	mshv_portid_free(p->port_id);
 }
 
-static void mshv_ioeventfd_free(struct mshv_ioeventfd *p)
+/* After the doorbell handlers that may be signalling it. */
+static void mshv_ioeventfd_free_rcu(struct rcu_head *rcu)
 {
+	struct mshv_ioeventfd *p = container_of(rcu, struct mshv_ioeventfd, rcu);
+
 	eventfd_ctx_put(p->eventfd);
 	kfree(p);
 }
@@ -511,8 +525,7 @@ static int mshv_ioeventfd_deassign(struct mshv_partition *pt,
 		list_del(&p->node);
 		mshv_ioeventfd_unregister(pt, p);
 		/* An event-ring handler may be signalling it right now. */
-		synchronize_rcu();
-		mshv_ioeventfd_free(p);
+		call_rcu(&p->rcu, mshv_ioeventfd_free_rcu);
 		ret = 0;
 		break;
 	}
@@ -565,7 +578,6 @@ void mshv_partition_release_eventfds(struct mshv_partition *pt)
 	struct mshv_ioeventfd *p, *tmp;
 	struct mshv_irqfd *irqfd, *next;
 	unsigned long flags;
-	LIST_HEAD(dead);
 
 	spin_lock_irqsave(&pt->irqfds_lock, flags);
 	list_for_each_entry_safe(irqfd, next, &pt->irqfds, node)
@@ -574,15 +586,10 @@ void mshv_partition_release_eventfds(struct mshv_partition *pt)
 	flush_workqueue(mshv_irqfd_wq);
 
 	list_for_each_entry_safe(p, tmp, &pt->ioeventfds, node) {
-		list_move(&p->node, &dead);
+		list_del(&p->node);
 		mshv_ioeventfd_unregister(pt, p);
+		call_rcu(&p->rcu, mshv_ioeventfd_free_rcu);
 	}
-	if (list_empty(&dead))
-		return;
-	/* One grace period for all the doorbell handlers. */
-	synchronize_rcu();
-	list_for_each_entry_safe(p, tmp, &dead, node)
-		mshv_ioeventfd_free(p);
 }
 
 /**

@@ -205,9 +205,9 @@ static bool mshv_vp_dispatch_blocked(struct mshv_vp *vp)
 	return false;
 }
 
-/* Return values of the run loops besides errnos. */
+/* Return values of the run loops besides errnos (and 0 for "nothing"). */
 enum {
-	MSHV_RUN_INTERCEPT,	/* a message is in the intercept page */
+	MSHV_RUN_INTERCEPT = 1,	/* a message is in the intercept page */
 	MSHV_RUN_EOI,		/* a forwarded EOI is pending */
 };
 

@@ -408,8 +408,9 @@ struct mshv_user_mem_region {
  * removed and in-flight injections are waited for; 0 is returned even when
  * nothing matched.
  *
- * Errors: EINVAL for unknown @flags bits or a resample request on a route
- * that is not level triggered; EBADF if @fd (or, with resampling,
+ * Errors: EINVAL for unknown @flags bits, @gsi not below
+ * MSHV_MAX_GUEST_IRQS, or a resample request on a route that is not level
+ * triggered; EBADF if @fd (or, with resampling,
  * @resamplefd) is not an eventfd; EBUSY if @fd is already assigned to an
  * irqfd of this partition; ENOMEM.
  */
@@ -449,7 +450,8 @@ struct mshv_user_irqfd {
  * MSHV_IOEVENTFD_BIT_DATAMATCH, the same @datamatch).
  *
  * Errors: EINVAL for unknown @flags bits, non-zero @rsvd, an invalid @len,
- * or @addr + @len overflowing; EOPNOTSUPP for MSHV_IOEVENTFD_BIT_PIO; EBADF
+ * @addr + @len overflowing, or a range crossing a 4 KiB page (a doorbell
+ * lies within one page); EOPNOTSUPP for MSHV_IOEVENTFD_BIT_PIO; EBADF
  * if @fd is not an eventfd; EEXIST if an ioeventfd with the same @addr and
  * @len exists and either has no datamatch or both have the same
  * @datamatch; ENOENT (deassign) if nothing matches; ENOMEM; errors mapped

@@ -172,4 +172,42 @@ static inline int set_memory(int pt, uint64_t gfn, void *addr, uint64_t size,
 #define MEM_RW	((1 << MSHV_SET_MEM_BIT_WRITABLE) | (1 << MSHV_SET_MEM_BIT_EXECUTABLE))
 #define MEM_UNMAP (1 << MSHV_SET_MEM_BIT_UNMAP)
 
+/* hvsim's counters of one hypercall code (debugfs "hypercalls"). */
+struct hvsim_hcall_count {
+	unsigned long long calls;
+	unsigned long long reps;
+	unsigned long long failures;
+	char name[64];		/* "UNKNOWN": hvsim has no handler for the code */
+};
+
+/*
+ * Read the counters of @code; a code hvsim never saw reads as zeros named
+ * "UNKNOWN".  Returns false when not running on hvsim.
+ */
+static inline bool hvsim_hcall_count(unsigned int code, struct hvsim_hcall_count *c)
+{
+	unsigned long long calls, reps, failures;
+	char line[256], name[64];
+	unsigned int x;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "UNKNOWN");
+	f = fopen(HVSIM_DEBUGFS "/hypercalls", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%x %63s %llu %llu %llu", &x, name, &calls, &reps,
+			   &failures) != 5 || x != code)
+			continue;
+		c->calls = calls;
+		c->reps = reps;
+		c->failures = failures;
+		snprintf(c->name, sizeof(c->name), "%s", name);
+		break;
+	}
+	fclose(f);
+	return true;
+}
+
 #endif /* _MSHV_SELFTEST_UTIL_H */
