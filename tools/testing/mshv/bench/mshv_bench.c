@@ -14,18 +14,40 @@
  * Then the round trip of an intercept: MSHV_RUN_VP on a guest looping on
  * "out 0x80, al" in real mode (the VMM advances RIP through the register
  * page on every exit, as a VMM does), next to a null ioctl on the same VP
- * fd (an unknown number: ENOTTY), median and mean per call.  With
- * --run-only only this part runs (make bench runs it once more under
- * hvsim's root scheduler).
+ * fd (an unknown number: ENOTTY), median and mean per call.
+ *
+ * Last, two latencies with a 32-bit protected-mode guest (flat GDT, an IDT
+ * with two interrupt gates) whose main loop is "mov dword [IDLE], 1; sti;
+ * hlt; jmp" and whose local APIC it software-enables itself.  Each sample
+ * waits until the previous one completed, the guest wrote IDLE again and
+ * LAT_SETTLE_US passed, so the VP is halted and the vCPU thread blocked in
+ * MSHV_RUN_VP when a sample starts.
+ *
+ * eventfd write -> guest interrupt: an irqfd on a fixed, edge-triggered
+ * MSI route to vector LAT_IRQ_VECTOR, whose handler is "out LAT_PORT_IRQ;
+ * EOI; iret".  From before write() on the eventfd to the vCPU thread seeing
+ * MSHV_RUN_VP return that OUT.
+ *
+ * doorbell -> eventfd: an ioeventfd (4 bytes, no datamatch) on an unmapped
+ * GPA.  An irqfd on vector LAT_DB_VECTOR requests a sample; its handler is
+ * "out LAT_PORT_DB; mov dword [doorbell], 1; EOI; iret".  From the vCPU
+ * thread seeing MSHV_RUN_VP return that OUT (it then re-enters) to a
+ * thread blocked in read() on the ioeventfd's eventfd returning.
+ *
+ * With --run-only only the parts that run guests run (make bench runs them
+ * once more under hvsim's root scheduler).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -59,6 +81,56 @@
 /* The reset vector: CS base 0xFFFF0000, IP 0xFFF0, in the last guest page. */
 #define RESET_GFN		0xfffffULL
 #define RESET_OFF		0xff0
+
+/*
+ * Latency benchmarks: samples, unrecorded warm-up samples, the time the
+ * guest gets to block in its HLT, and how long to wait for anything.
+ */
+#define LAT_SAMPLES		2000
+#define LAT_WARMUP		50
+#define LAT_SETTLE_US		50
+#define LAT_TIMEOUT_S		5
+
+/* The latency guest: 64 KiB of RAM at GPA 0, the doorbell unmapped. */
+#define LAT_RAM_SIZE		0x10000
+#define LAT_GDT_GPA		0x0800
+#define LAT_IDT_GPA		0x1000
+#define LAT_CODE_GPA		0x2000
+#define LAT_IDLE_GPA		0x3000	/* u32, set by the guest before its HLT */
+#define LAT_STACK_TOP		0xf000
+#define LAT_DB_GPA		0xd0000000u
+#define LAT_IRQ_VECTOR		0x40
+#define LAT_DB_VECTOR		0x41
+#define LAT_PORT_IRQ		0x60
+#define LAT_PORT_DB		0x61
+#define LAT_GSI_IRQ		0
+#define LAT_GSI_DB		1
+
+/* xAPIC registers (the hypervisor's page) and MSI format. */
+#define APIC_SVR_GPA		0xfee000f0u
+#define APIC_SVR_ENABLE		0x1ffu	/* software enable, spurious vector 0xff */
+#define APIC_EOI_GPA		0xfee000b0u
+#define MSI_ADDR_DEST0		0xfee00000u	/* physical destination, APIC id 0 */
+
+/* HVCALL_SET_VP_REGISTERS through MSHV_ROOT_HVCALL (hv-abi.md §11.4). */
+#define HVCALL_SET_VP_REGISTERS	0x0051
+#define HV_X64_REGISTER_RSP	0x00020004
+#define HV_X64_REGISTER_RIP	0x00020010
+#define HV_X64_REGISTER_RFLAGS	0x00020011
+#define HV_X64_REGISTER_CR0	0x00040000
+#define HV_X64_REGISTER_ES	0x00060000
+#define HV_X64_REGISTER_CS	0x00060001
+#define HV_X64_REGISTER_SS	0x00060002
+#define HV_X64_REGISTER_DS	0x00060003
+#define HV_X64_REGISTER_IDTR	0x00070000
+#define HV_X64_REGISTER_GDTR	0x00070001
+#define CR0_PE			0x1ULL
+#define CR0_ET			0x10ULL
+#define RFLAGS_FIXED		0x2ULL
+#define FLAT_CS			0x08
+#define FLAT_DS			0x10
+#define SEG_CODE32		0xc09bULL
+#define SEG_DATA32		0xc093ULL
 
 struct counters {
 	unsigned long long calls[0x200];
@@ -265,10 +337,11 @@ static const char *scheduler_name(void)
 }
 
 /*
- * One RUN_VP round trip: run to the next OUT intercept, then step over
- * the OUT as a VMM does (the hypervisor never advances RIP).
+ * Run @vp to its next intercept, which must be an OUT, and step over the
+ * OUT as a VMM does (the hypervisor never advances RIP).  Returns the
+ * port; @t_exit, if not NULL, gets the time MSHV_RUN_VP returned.
  */
-static void run_once(int vp, uint8_t *regs)
+static unsigned int run_to_out(int vp, uint8_t *regs, double *t_exit)
 {
 	struct mshv_run_vp run;
 	uint64_t rip;
@@ -280,8 +353,9 @@ static void run_once(int vp, uint8_t *regs)
 		perror("mshv_bench: MSHV_RUN_VP");
 		exit(1);
 	}
-	if (get32(run.msg_buf, MSG_TYPE_OFF) != HVMSG_X64_IO_PORT_INTERCEPT ||
-	    (get32(run.msg_buf, MSG_PORT_OFF) & 0xffff) != 0x80) {
+	if (t_exit)
+		*t_exit = now_us();
+	if (get32(run.msg_buf, MSG_TYPE_OFF) != HVMSG_X64_IO_PORT_INTERCEPT) {
 		fprintf(stderr, "mshv_bench: unexpected message %#x at rip %#llx\n",
 			get32(run.msg_buf, MSG_TYPE_OFF),
 			(unsigned long long)get64(run.msg_buf, MSG_RIP_OFF));
@@ -292,6 +366,18 @@ static void run_once(int vp, uint8_t *regs)
 	memcpy(&dirty, regs + REGPAGE_DIRTY_OFF, sizeof(dirty));
 	dirty |= REGPAGE_DIRTY_RIP;
 	memcpy(regs + REGPAGE_DIRTY_OFF, &dirty, sizeof(dirty));
+	return get32(run.msg_buf, MSG_PORT_OFF) & 0xffff;
+}
+
+/* One RUN_VP round trip of the OUT loop. */
+static void run_once(int vp, uint8_t *regs)
+{
+	unsigned int port = run_to_out(vp, regs, NULL);
+
+	if (port != 0x80) {
+		fprintf(stderr, "mshv_bench: OUT to port %#x, expected 0x80\n", port);
+		exit(1);
+	}
 }
 
 static void bench_run_vp(int sys_fd)

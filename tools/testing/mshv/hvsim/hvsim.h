@@ -345,6 +345,7 @@ void hvsim_run_forget(struct hvsim_vp *vp);
 /* hvsim_lapic.c */
 extern const struct hvsim_hcall hvsim_lapic_hcalls[];
 extern const unsigned int hvsim_lapic_nr_hcalls;
+void hvsim_lapic_raise(struct hvsim_vp *vp, u8 vector);
 bool hvsim_lapic_pending(const struct hvsim_vp *vp);
 bool hvsim_lapic_deliverable(const struct hvsim_vp *vp);
 enum x86_exit_reason hvsim_lapic_inject(struct hvsim_vp *vp, struct x86_env *env,

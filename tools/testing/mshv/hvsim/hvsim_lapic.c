@@ -340,6 +340,25 @@ static void lapic_accept(struct hvsim_vp *vp, const struct lapic_irq *irq)
 		lapic_kick(vp);
 }
 
+/**
+ * hvsim_lapic_raise() - a fixed, edge-triggered interrupt for one VP
+ * @vp: the VP (hvsim.lock held)
+ * @vector: the vector (16-255; lower ones are dropped as illegal)
+ *
+ * For the VP's own synthetic interrupt sources (its SynIC SINTs).
+ */
+void hvsim_lapic_raise(struct hvsim_vp *vp, u8 vector)
+{
+	const struct lapic_irq irq = {
+		.type = HV_X64_INTERRUPT_TYPE_FIXED,
+		.vector = vector,
+	};
+
+	lockdep_assert_held(&hvsim.lock);
+	if (vector >= FIRST_VECTOR)
+		lapic_accept(vp, &irq);
+}
+
 /*
  * Deliver @irq to every matching APIC of @pt; a lowest-priority interrupt
  * goes to the lowest-numbered matching VP whose APIC is enabled.  No match:

@@ -565,6 +565,11 @@ static bool guest_sint_ready(struct hvsim_vp *vp, u32 page_msr, unsigned int sin
 	       !(*hvsim_vp_misc_reg(vp, HV_REGISTER_SINT0 + sint) & HV_SYNIC_SINT_MASKED);
 }
 
+static u8 guest_sint_vector(struct hvsim_vp *vp, unsigned int sint)
+{
+	return *hvsim_vp_misc_reg(vp, HV_REGISTER_SINT0 + sint) & 0xff;
+}
+
 static u16 hvsim_signal_event_direct(struct hvsim_call *c)
 {
 	const struct hv_input_signal_event_direct *in = c->in;
@@ -584,6 +589,9 @@ static u16 hvsim_signal_event_direct(struct hvsim_call *c)
 	page = vp->siefp;
 	out->newly_signaled = !test_and_set_bit(in->flag_number,
 						page->sintevent_flags[in->target_sint].flags);
+	/* A flag that was clear interrupts the guest on the SINT's vector. */
+	if (out->newly_signaled)
+		hvsim_lapic_raise(vp, guest_sint_vector(vp, in->target_sint));
 	return HV_STATUS_SUCCESS;
 }
 
@@ -624,6 +632,7 @@ static u16 hvsim_post_message_direct(struct hvsim_call *c)
 	/* The type last: a non-NONE type means "complete". */
 	smp_wmb();
 	WRITE_ONCE(slot->header.message_type, msg->header.message_type);
+	hvsim_lapic_raise(vp, guest_sint_vector(vp, in->sint_index));
 	return HV_STATUS_SUCCESS;
 }
 

@@ -1211,6 +1211,7 @@ static void port_test_signal_event_direct(struct kunit *test)
 	u64 id = pt_with_vp(test, 0), created = pt_create(test);
 	struct page *page = alloc_page(GFP_KERNEL);
 	struct hv_synic_event_flags_page *f;
+	struct hvsim_irq_stats st0, st1;
 	u8 newly = 0xee;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
@@ -1234,10 +1235,17 @@ static void port_test_signal_event_direct(struct kunit *test)
 	guest_synic_on(test, id, 3);
 	KUNIT_EXPECT_EQ(test, signal_event(id, 0, 0, 4, 5, NULL), HV_STATUS_INVALID_SYNIC_STATE);
 
+	/* A newly set flag raises the SINT's vector; a set one does not. */
+	KUNIT_ASSERT_EQ(test, hvsim_vp_irq_stats(id, 0, &st0), 0);
 	KUNIT_EXPECT_EQ(test, signal_event(id, 0, 0, 3, 5, &newly), 0);
 	KUNIT_EXPECT_EQ(test, newly, 1);
+	KUNIT_ASSERT_EQ(test, hvsim_vp_irq_stats(id, 0, &st1), 0);
+	/* Offered to the APIC (which a new VP has software-disabled). */
+	KUNIT_EXPECT_EQ(test, st1.accepted + st1.dropped, st0.accepted + st0.dropped + 1);
 	KUNIT_EXPECT_EQ(test, signal_event(id, 0, 0, 3, 5, &newly), 0);
 	KUNIT_EXPECT_EQ(test, newly, 0);
+	KUNIT_ASSERT_EQ(test, hvsim_vp_irq_stats(id, 0, &st0), 0);
+	KUNIT_EXPECT_EQ(test, st0.accepted + st0.dropped, st1.accepted + st1.dropped);
 	KUNIT_EXPECT_EQ(test, signal_event(id, 0, 0, 3, SIEF_FLAGS - 1, &newly), 0);
 	KUNIT_EXPECT_EQ(test, newly, 1);
 	vp_page(test, id, HV_GET_SET_VP_STATE_SIEF_PAGE, page);
@@ -1275,6 +1283,7 @@ static void port_test_post_message_direct(struct kunit *test)
 	u64 id = pt_with_vp(test, 0);
 	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	struct hv_input_post_message_direct *in;
+	struct hvsim_irq_stats st0, st1;
 	struct hv_message_page *simp;
 	struct hv_message *slot;
 
@@ -1337,8 +1346,11 @@ static void port_test_post_message_direct(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, post_message(in), HV_STATUS_INVALID_SYNIC_STATE);
 	guest_synic_on(test, id, 2);
 
-	/* Into the slot, as posted. */
+	/* Into the slot, as posted, and the SINT's vector is raised. */
+	KUNIT_ASSERT_EQ(test, hvsim_vp_irq_stats(id, 0, &st0), 0);
 	KUNIT_EXPECT_EQ(test, post_message(in), 0);
+	KUNIT_ASSERT_EQ(test, hvsim_vp_irq_stats(id, 0, &st1), 0);
+	KUNIT_EXPECT_EQ(test, st1.accepted + st1.dropped, st0.accepted + st0.dropped + 1);
 	vp_page(test, id, HV_GET_SET_VP_STATE_SIM_PAGE, page);
 	KUNIT_EXPECT_EQ(test, memcmp(slot, &in->message, sizeof(*slot)), 0);
 	KUNIT_EXPECT_EQ(test, simp->sint_message[3].header.message_type, HVMSG_NONE);
