@@ -32,6 +32,7 @@
 
 static char job_dir[4096];
 static unsigned int job_timeout = JOB_TIMEOUT_DEFAULT;
+static int host_tmp;		/* rig.hosttmp=1: keep the host's /tmp */
 
 static void say(const char *fmt, const char *arg)
 {
@@ -68,6 +69,8 @@ static void parse_cmdline(void)
 			snprintf(job_dir, sizeof(job_dir), "%s", tok + 8);
 		else if (!strncmp(tok, "rig.timeout=", 12))
 			job_timeout = strtoul(tok + 12, NULL, 10);
+		else if (!strcmp(tok, "rig.hosttmp=1"))
+			host_tmp = 1;
 	}
 }
 
@@ -176,11 +179,17 @@ int main(void)
 	mount_or_warn("sysfs", "/sys", "sysfs", 0, NULL);
 	mount_or_warn("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mount_or_warn("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	mount_or_warn("tmpfs", "/tmp", "tmpfs", 0, NULL);
 	mount_or_warn("tmpfs", "/run", "tmpfs", 0, NULL);
 	mount_or_warn("devpts", "/dev/pts", "devpts", 0, NULL);
 
 	parse_cmdline();
+	/*
+	 * A private /tmp, unless the job or the tree lives in the host's
+	 * /tmp (rig.hosttmp=1): then the host's stays visible (read-only)
+	 * and programs get TMPDIR=/run.
+	 */
+	if (!host_tmp)
+		mount_or_warn("tmpfs", "/tmp", "tmpfs", 0, NULL);
 	if (!job_dir[0]) {
 		say("%s", "no rig.job= on the kernel command line");
 		goto off;
@@ -193,7 +202,7 @@ int main(void)
 
 	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	setenv("HOME", "/root", 1);
-	setenv("TMPDIR", "/tmp", 1);
+	setenv("TMPDIR", host_tmp ? "/run" : "/tmp", 1);
 	setenv("RIG_JOB", job_dir, 1);
 
 	ret = run_job();
