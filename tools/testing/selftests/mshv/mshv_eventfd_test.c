@@ -35,53 +35,13 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-#include "mshv_util.h"
+#include "mshv_guest.h"
 
 #define HVCALL_CLEAR_VIRTUAL_INTERRUPT	0x0056
-#define HVCALL_SET_VP_REGISTERS		0x0051
 #define HVCALL_NOTIFY_PORT_RING_EMPTY	0x008b
 #define HVCALL_ASSERT_VIRTUAL_INTERRUPT	0x0094
 #define HVCALL_CREATE_PORT		0x0095
 #define HVCALL_CONNECT_PORT		0x0096
-
-/* Message types (hv-abi.md §13.3). */
-#define HVMSG_UNMAPPED_GPA		0x80000000
-#define HVMSG_X64_IO_PORT_INTERCEPT	0x80010000
-#define HVMSG_X64_APIC_EOI		0x80010004
-#define HVMSG_X64_HALT			0x80010007
-
-#define ACCESS_READ		0
-#define ACCESS_WRITE		1
-
-/* Register names (hv-abi.md §11.4.1). */
-#define HV_REGISTER_EXPLICIT_SUSPEND		0x00000000
-#define HV_REGISTER_INTERCEPT_SUSPEND		0x00000001
-#define HV_REGISTER_INTERNAL_ACTIVITY_STATE	0x00000004
-#define HV_X64_REGISTER_RAX	0x00020000
-#define HV_X64_REGISTER_RSP	0x00020004
-#define HV_X64_REGISTER_RIP	0x00020010
-#define HV_X64_REGISTER_RFLAGS	0x00020011
-#define HV_X64_REGISTER_CR0	0x00040000
-#define HV_X64_REGISTER_ES	0x00060000
-#define HV_X64_REGISTER_CS	0x00060001
-#define HV_X64_REGISTER_SS	0x00060002
-#define HV_X64_REGISTER_DS	0x00060003
-#define HV_X64_REGISTER_IDTR	0x00070000
-#define HV_X64_REGISTER_GDTR	0x00070001
-
-/* Register page (hv-abi.md §11.7). */
-#define RP_DIRTY		4
-#define RP_RIP			136
-#define RP_DIRTY_IP		(1u << 1)
-
-#define RFLAGS_FIXED		0x2ULL
-#define RFLAGS_IF		0x200ULL
-#define CR0_PE			0x1ULL
-#define CR0_ET			0x10ULL
-#define FLAT_CS			0x08
-#define FLAT_DS			0x10
-#define SEG_CODE32		0xc09b
-#define SEG_DATA32		0xc093
 
 /* LAPIC state (hv_local_interrupt_controller_state, hv-abi.md §11.6). */
 #define LAPIC_SPURIOUS		16
@@ -102,7 +62,6 @@
  * no exit) for the stress tests, then code.  The doorbell is an unmapped
  * GPA; the xAPIC page is the hypervisor's.
  */
-#define RAM_SIZE		0x10000ULL
 #define GDT_GPA			0x0800
 #define IDT_GPA			0x1000
 #define STUB_GPA		0x2000	/* 32 bytes per vector */
@@ -133,187 +92,6 @@
 #define IOE_DATAMATCH		(1u << MSHV_IOEVENTFD_BIT_DATAMATCH)
 #define IOE_PIO			(1u << MSHV_IOEVENTFD_BIT_PIO)
 #define IOE_DEASSIGN		(1u << MSHV_IOEVENTFD_BIT_DEASSIGN)
-
-/* ------------------------------------------------------- TLFS layouts -- */
-
-struct hv_seg {
-	uint64_t base;
-	uint32_t limit;
-	uint16_t selector;
-	uint16_t attributes;
-};
-
-struct icpt_header {
-	uint32_t vp_index;
-	uint8_t insn_len_cr8;
-	uint8_t access_type;
-	uint16_t exec_state;
-	struct hv_seg cs;
-	uint64_t rip;
-	uint64_t rflags;
-};
-
-struct io_payload {
-	struct icpt_header h;
-	uint16_t port;
-	uint8_t access_info;
-	uint8_t insn_count;
-	uint32_t rsvd;
-	uint64_t rax;
-};
-
-struct mem_payload {
-	struct icpt_header h;
-	uint32_t cache_type;
-	uint8_t insn_count;
-	uint8_t access_info;
-	uint8_t tpr;
-	uint8_t rsvd;
-	uint64_t gva;
-	uint64_t gpa;
-	uint8_t insn[16];
-};
-
-struct eoi_payload {
-	uint32_t vp_index;
-	uint32_t vector;
-};
-
-struct hv_msg {
-	uint32_t type;
-	uint8_t payload_size;
-	uint8_t flags;
-	uint16_t rsvd;
-	uint64_t sender;
-	union {
-		uint8_t payload[240];
-		struct icpt_header h;
-		struct io_payload io;
-		struct mem_payload mem;
-		struct eoi_payload eoi;
-	};
-};
-
-_Static_assert(sizeof(struct hv_msg) == MSHV_RUN_VP_BUF_SZ, "hv_message");
-_Static_assert(offsetof(struct hv_msg, io.rax) == 16 + 48, "io rax");
-_Static_assert(offsetof(struct hv_msg, mem.gpa) == 16 + 56, "mem gpa");
-_Static_assert(offsetof(struct hv_msg, eoi.vector) == 16 + 4, "eoi vector");
-
-struct reg {
-	uint32_t name;
-	uint32_t rsvd;
-	uint64_t rsvd2;
-	uint64_t lo;
-	uint64_t hi;
-};
-
-#define REG(n, v)	{ .name = (n), .lo = (v) }
-#define SEG(n, base, limit, sel, attr) { .name = (n), .lo = (base),	\
-	.hi = (uint64_t)(limit) | (uint64_t)(sel) << 32 | (uint64_t)(attr) << 48 }
-/* Table register: pad u16[3], limit u16 @6, base u64 @8. */
-#define TABLE(n, base, limit) { .name = (n), .lo = (uint64_t)(limit) << 48, .hi = (base) }
-#define MAX_REGS	16
-
-/* ---------------------------------------------------------------- util -- */
-
-static atomic_int sigusr1_count;
-
-static void on_sigusr1(int sig)
-{
-	atomic_fetch_add(&sigusr1_count, 1);
-}
-
-/* SIGUSR1 without SA_RESTART: a blocked RUN_VP returns EINTR. */
-static int install_sigusr1(void)
-{
-	struct sigaction sa = { .sa_handler = on_sigusr1 };
-
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;
-	return sigaction(SIGUSR1, &sa, NULL);
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
-
-	while (nanosleep(&t, &t) == -1 && errno == EINTR)
-		;
-}
-
-/* hvsim's id of the most recently created partition; 0 if not on hvsim. */
-static uint64_t hvsim_newest_partition(void)
-{
-	char line[512];
-	uint64_t id, max = 0;
-	FILE *f = fopen(HVSIM_DEBUGFS "/partitions", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "partition %lx", &id) == 1 && id > max)
-			max = id;
-	fclose(f);
-	return max;
-}
-
-static int create_vp(int pt, uint32_t index)
-{
-	struct mshv_create_vp vp = { .vp_index = index };
-
-	return ioctl(pt, MSHV_CREATE_VP, &vp);
-}
-
-static uint8_t *map_regs(int vp)
-{
-	void *p = mmap(NULL, HV_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vp,
-		       MSHV_VP_MMAP_OFFSET_REGISTERS * HV_PAGE);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static int set_regs(int vp_fd, uint32_t vp, const struct reg *r, unsigned int n)
-{
-	uint8_t in[16 + 32 * MAX_REGS];
-	struct mshv_root_hvcall call;
-	int ret;
-
-	if (n > MAX_REGS) {
-		errno = EINVAL;
-		return -1;
-	}
-	memset(in, 0, 16);
-	memcpy(in + 8, &vp, sizeof(vp));
-	memcpy(in + 16, r, 32 * n);
-	ret = root_hvcall(vp_fd, &call, HVCALL_SET_VP_REGISTERS, n, in,
-			  16 + 32 * n, NULL, 0);
-	if (!ret && (call.status != HV_STATUS_SUCCESS || call.reps != n)) {
-		errno = EIO;
-		return -1;
-	}
-	return ret;
-}
-
-#define HVCALL_GET_VP_REGISTERS		0x0050
-
-static uint64_t get_reg(int vp_fd, uint32_t vp, uint32_t name)
-{
-	struct mshv_root_hvcall call;
-	uint32_t in[5] = { 0, 0, vp, 0, name };
-	uint64_t out[2] = { ~0ULL, 0 };
-
-	root_hvcall(vp_fd, &call, HVCALL_GET_VP_REGISTERS, 1, in, sizeof(in), out,
-		    sizeof(out));
-	return out[0];
-}
 
 /* ----------------------------------------------------------- eventfds -- */
 
@@ -642,100 +420,40 @@ static void watchdog_stop(struct watchdog *w)
  */
 static int run_vp_within(int vp, struct hv_msg *m, long ms)
 {
-	struct mshv_run_vp run;
 	struct watchdog w;
 	int ret, err;
 
 	if (watchdog_start(&w, ms))
 		return -1;
 	do {
-		memset(&run, 0xcc, sizeof(run));
-		ret = ioctl(vp, MSHV_RUN_VP, &run);
+		ret = run_vp_once(vp, m);
 		err = errno;
 	} while (ret == -1 && err == EAGAIN);
 	watchdog_stop(&w);
-	if (!ret)
-		memcpy(m, &run, sizeof(*m));
 	errno = err;
 	return ret;
-}
-
-/* The VMM's part of an intercept: step past the instruction. */
-static void skip_insn(uint8_t *regs, const struct hv_msg *m)
-{
-	uint64_t rip = m->h.rip + (m->h.insn_len_cr8 & 0xf);
-	uint32_t dirty;
-
-	memcpy(regs + RP_RIP, &rip, sizeof(rip));
-	memcpy(&dirty, regs + RP_DIRTY, sizeof(dirty));
-	dirty |= RP_DIRTY_IP;
-	memcpy(regs + RP_DIRTY, &dirty, sizeof(dirty));
 }
 
 /* ------------------------------------------------------------- fixture -- */
 
 FIXTURE(ev) {
-	int sys_fd;
-	int pt;
-	int vp;			/* VP 0 */
-	uint8_t *regs;		/* VP 0's register page */
-	uint8_t *ram;
-	uint64_t pt_id;		/* 0: unknown (not on hvsim) */
-	bool on_hvsim;
-	struct hvsim_stats before;
+	struct guest_vm vm;
 };
 
 FIXTURE_SETUP(ev)
 {
-	self->sys_fd = -1;
-	self->pt = -1;
-	self->vp = -1;
-	self->on_hvsim = hvsim_stats(&self->before);
-	ASSERT_EQ(0, install_sigusr1());
-	self->sys_fd = open("/dev/mshv", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(self->sys_fd, 0);
-	self->pt = create_partition(self->sys_fd, true);
-	ASSERT_GE(self->pt, 0) TH_LOG("create: %s", strerror(errno));
-	self->pt_id = hvsim_newest_partition();
-
-	self->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->ram);
-	guest_build(self->ram);
-	ASSERT_EQ(0, set_memory(self->pt, 0, self->ram, RAM_SIZE, MEM_RW))
-		TH_LOG("map RAM: %s", strerror(errno));
-
-	self->vp = create_vp(self->pt, 0);
-	ASSERT_GE(self->vp, 0) TH_LOG("create VP 0: %s", strerror(errno));
-	self->regs = map_regs(self->vp);
-	ASSERT_NE(NULL, self->regs);
-	ASSERT_EQ(0, lapic_enable(self->vp)) TH_LOG("LAPIC: %s", strerror(errno));
+	guest_vm_setup(_metadata, &self->vm, guest_build);
+	ASSERT_EQ(0, lapic_enable(self->vm.vp)) TH_LOG("LAPIC: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(ev)
 {
-	struct hvsim_stats after;
-
-	if (self->regs)
-		munmap(self->regs, HV_PAGE);
-	if (self->vp >= 0)
-		close(self->vp);
-	if (self->pt >= 0)
-		close(self->pt);
-	if (self->sys_fd >= 0)
-		close(self->sys_fd);
-	if (self->ram && self->ram != MAP_FAILED)
-		munmap(self->ram, RAM_SIZE);
-	if (self->on_hvsim && hvsim_stats(&after)) {
-		EXPECT_EQ(self->before.partitions, after.partitions);
-		EXPECT_EQ(self->before.child_deposited, after.child_deposited);
-		EXPECT_EQ(self->before.mapped4k, after.mapped4k);
-	}
+	guest_vm_teardown(_metadata, &self->vm);
 }
 
 static void load_prog(FIXTURE_DATA(ev) *self, const uint8_t *code, size_t len)
 {
-	memcpy(self->ram + PROG_GPA, code, len);
+	memcpy(self->vm.ram + PROG_GPA, code, len);
 }
 
 /* Where a VP is, for failure reports: RIP, RFLAGS, LAPIC IRR/ISR/TMR. */
@@ -746,11 +464,11 @@ static void log_vp(struct __test_metadata *_metadata, int vp_fd, uint32_t vp)
 	int i, j;
 
 	TH_LOG("VP %u: rip %#lx rflags %#lx suspend explicit %lu intercept %lu activity %#lx",
-	       vp, get_reg(vp_fd, vp, HV_X64_REGISTER_RIP),
-	       get_reg(vp_fd, vp, HV_X64_REGISTER_RFLAGS),
-	       get_reg(vp_fd, vp, HV_REGISTER_EXPLICIT_SUSPEND),
-	       get_reg(vp_fd, vp, HV_REGISTER_INTERCEPT_SUSPEND),
-	       get_reg(vp_fd, vp, HV_REGISTER_INTERNAL_ACTIVITY_STATE));
+	       vp, reg_value(vp_fd, vp, HV_X64_REGISTER_RIP),
+	       reg_value(vp_fd, vp, HV_X64_REGISTER_RFLAGS),
+	       reg_value(vp_fd, vp, HV_REGISTER_EXPLICIT_SUSPEND),
+	       reg_value(vp_fd, vp, HV_REGISTER_INTERCEPT_SUSPEND),
+	       reg_value(vp_fd, vp, HV_REGISTER_INTERNAL_ACTIVITY_STATE));
 	if (!page || lapic_state(vp_fd, page, false)) {
 		free(page);
 		return;
@@ -782,10 +500,10 @@ static uint8_t __expect_out(struct __test_metadata *_metadata, FIXTURE_DATA(ev) 
 {
 	struct hv_msg m;
 
-	if (run_vp_within(self->vp, &m, ms)) {
+	if (run_vp_within(self->vm.vp, &m, ms)) {
 		int err = errno;
 
-		log_vp(_metadata, self->vp, 0);
+		log_vp(_metadata, self->vm.vp, 0);
 		ASSERT_EQ(0, err) TH_LOG("line %d: RUN_VP, waiting for OUT %#x: %s", line,
 					 port, strerror(err));
 	}
@@ -797,7 +515,7 @@ static uint8_t __expect_out(struct __test_metadata *_metadata, FIXTURE_DATA(ev) 
 	EXPECT_EQ(port, m.io.port) TH_LOG("line %d: OUT %#x (AL %#lx) at rip %#lx, want %#x",
 					  line, m.io.port, m.io.rax & 0xff, m.h.rip, port);
 	EXPECT_EQ(1, m.io.access_info);
-	skip_insn(self->regs, &m);
+	skip_insn(self->vm.regs, &m);
 	return m.io.rax & 0xff;
 }
 
@@ -808,7 +526,7 @@ static void expect_no_exit(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *
 	struct hv_msg m;
 	int ret;
 
-	ret = run_vp_within(self->vp, &m, ms);
+	ret = run_vp_within(self->vm.vp, &m, ms);
 	EXPECT_EQ(-1, ret) TH_LOG("unexpected exit: type %#x rip %#lx port %#x vector %u",
 				  m.type, m.h.rip, m.io.port, m.eoi.vector);
 	if (ret)
@@ -821,8 +539,8 @@ static void check_eoi(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *self,
 {
 	EXPECT_EQ(HVMSG_X64_APIC_EOI, m->type);
 	EXPECT_EQ(sizeof(struct eoi_payload), m->payload_size);
-	if (self->pt_id)
-		EXPECT_EQ(self->pt_id, m->sender);
+	if (self->vm.pt_id)
+		EXPECT_EQ(self->vm.pt_id, m->sender);
 	EXPECT_EQ(vp, m->eoi.vp_index);
 	EXPECT_EQ(vector, m->eoi.vector);
 }
@@ -840,9 +558,9 @@ static int eoi_and_iret(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *sel
 	struct hv_msg m;
 
 	for (i = 0; i < 2; i++) {
-		if (run_vp_within(self->vp, &m, 3000)) {
+		if (run_vp_within(self->vm.vp, &m, 3000)) {
 			EXPECT_EQ(EINTR, errno);
-			log_vp(_metadata, self->vp, 0);
+			log_vp(_metadata, self->vm.vp, 0);
 			break;
 		}
 		if (m.type == HVMSG_X64_APIC_EOI) {
@@ -856,7 +574,7 @@ static int eoi_and_iret(struct __test_metadata *_metadata, FIXTURE_DATA(ev) *sel
 		EXPECT_FALSE(iret);
 		if (m.type != HVMSG_X64_IO_PORT_INTERCEPT)
 			break;
-		skip_insn(self->regs, &m);
+		skip_insn(self->vm.regs, &m);
 		iret = true;
 	}
 	EXPECT_TRUE(iret) TH_LOG("no OUT after the IRET");
@@ -875,78 +593,78 @@ TEST_F(ev, msi_routing_validation)
 	ASSERT_NE(NULL, e);
 
 	/* nr bounds: 0 and MSHV_MAX_GUEST_IRQS are fine, one more is not. */
-	EXPECT_OK(set_routes(self->pt, NULL, 0));
+	EXPECT_OK(set_routes(self->vm.pt, NULL, 0));
 	for (i = 0; i <= MSHV_MAX_GUEST_IRQS; i++)
 		e[i] = msi(i, 0x30 + i % 0x80, false, 0);
-	EXPECT_OK(set_routes(self->pt, e, MSHV_MAX_GUEST_IRQS));
+	EXPECT_OK(set_routes(self->vm.pt, e, MSHV_MAX_GUEST_IRQS));
 	e[MSHV_MAX_GUEST_IRQS].gsi = 0;	/* would also be a duplicate */
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, MSHV_MAX_GUEST_IRQS + 1));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, MSHV_MAX_GUEST_IRQS + 1));
 	t = calloc(1, sizeof(*t));
 	ASSERT_NE(NULL, t);
 	t->nr = MSHV_MAX_GUEST_IRQS + 1;	/* refused before the entries are read */
-	EXPECT_ERRNO(EINVAL, ioctl(self->pt, MSHV_SET_MSI_ROUTING, t));
+	EXPECT_ERRNO(EINVAL, ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, t));
 	t->nr = ~0u;
-	EXPECT_ERRNO(EINVAL, ioctl(self->pt, MSHV_SET_MSI_ROUTING, t));
+	EXPECT_ERRNO(EINVAL, ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, t));
 
 	/* rsvd */
 	t->nr = 0;
 	t->rsvd = 1;
-	EXPECT_ERRNO(EINVAL, ioctl(self->pt, MSHV_SET_MSI_ROUTING, t));
+	EXPECT_ERRNO(EINVAL, ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, t));
 	t->rsvd = 0x80000000;
-	EXPECT_ERRNO(EINVAL, ioctl(self->pt, MSHV_SET_MSI_ROUTING, t));
+	EXPECT_ERRNO(EINVAL, ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, t));
 	t->rsvd = 0;
-	EXPECT_OK(ioctl(self->pt, MSHV_SET_MSI_ROUTING, t));
+	EXPECT_OK(ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, t));
 	free(t);
 
 	/* gsi bound */
 	e[0] = msi(MSHV_MAX_GUEST_IRQS - 1, 0x30, false, 0);
-	EXPECT_OK(set_routes(self->pt, e, 1));
+	EXPECT_OK(set_routes(self->vm.pt, e, 1));
 	e[0].gsi = MSHV_MAX_GUEST_IRQS;
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 1));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 1));
 	e[0].gsi = ~0u;
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 1));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 1));
 	e[0] = msi(1, 0x30, false, 0);
 	e[1] = msi(MSHV_MAX_GUEST_IRQS, 0x31, false, 0);	/* not the first entry */
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 2));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 2));
 
 	/* address_hi */
 	e[0] = msi(1, 0x30, false, 0);
 	e[0].address_hi = 1;
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 1));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 1));
 	e[0].address_hi = 0x80000000;
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 1));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 1));
 	e[0].address_hi = 0;
 	e[1] = msi(2, 0x31, false, 0);
 	e[1].address_hi = 0xfee;
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 2));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 2));
 
 	/* Duplicate GSIs, GSI 0 included, adjacent or not. */
 	e[0] = msi(5, 0x30, false, 0);
 	e[1] = msi(5, 0x31, false, 0);
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 2));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 2));
 	e[0] = msi(0, 0x30, false, 0);
 	e[1] = msi(0, 0x31, false, 0);
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 2));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 2));
 	memset(e, 0, 2 * sizeof(*e));		/* two all-zero entries: GSI 0 twice */
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 2));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 2));
 	e[0] = msi(0, 0x30, false, 0);
 	e[1] = msi(3, 0x31, false, 0);
 	e[2] = msi(0, 0x32, false, 0);
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 3));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 3));
 	e[2] = msi(MSHV_MAX_GUEST_IRQS - 1, 0x32, false, 0);
 	e[3] = msi(MSHV_MAX_GUEST_IRQS - 1, 0x33, false, 0);
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 4));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 4));
 
 	/* Entries the driver cannot inject are still a valid table. */
 	memset(e, 0, 3 * sizeof(*e));
 	e[1].gsi = 1;
 	e[2].gsi = 2;
-	EXPECT_OK(set_routes(self->pt, e, 3));
+	EXPECT_OK(set_routes(self->vm.pt, e, 3));
 	e[0] = msi(0, 0x30, false, 0);
 	e[1] = msi(1, 0x31, true, 3);
 	e[2] = msi(7, 0, false, 0);
 	e[2].data = MSI_MODE_NMI;
-	EXPECT_OK(set_routes(self->pt, e, 3));
+	EXPECT_OK(set_routes(self->vm.pt, e, 3));
 	free(e);
 }
 
@@ -955,8 +673,8 @@ TEST_F(ev, msi_routing_efault)
 	struct mshv_user_irq_table *t;
 	uint8_t *p;
 
-	EXPECT_ERRNO(EFAULT, ioctl(self->pt, MSHV_SET_MSI_ROUTING, NULL));
-	EXPECT_ERRNO(EFAULT, ioctl(self->pt, MSHV_SET_MSI_ROUTING, (void *)8));
+	EXPECT_ERRNO(EFAULT, ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, NULL));
+	EXPECT_ERRNO(EFAULT, ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, (void *)8));
 
 	/* A header whose entries run into an inaccessible page. */
 	p = mmap(NULL, 2 * HV_PAGE, PROT_READ | PROT_WRITE,
@@ -966,16 +684,16 @@ TEST_F(ev, msi_routing_efault)
 	t = (void *)(p + HV_PAGE - sizeof(*t));
 	t->nr = 1;
 	t->rsvd = 0;
-	EXPECT_ERRNO(EFAULT, ioctl(self->pt, MSHV_SET_MSI_ROUTING, t));
+	EXPECT_ERRNO(EFAULT, ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, t));
 	/* ... or end in it. */
 	t = (void *)(p + HV_PAGE - sizeof(*t) - 2 * sizeof(struct mshv_user_irq_entry));
 	t->nr = 3;
 	t->rsvd = 0;
 	t->entries[0] = msi(1, 0x30, false, 0);
 	t->entries[1] = msi(2, 0x31, false, 0);
-	EXPECT_ERRNO(EFAULT, ioctl(self->pt, MSHV_SET_MSI_ROUTING, t));
+	EXPECT_ERRNO(EFAULT, ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, t));
 	t->nr = 2;
-	EXPECT_OK(ioctl(self->pt, MSHV_SET_MSI_ROUTING, t));
+	EXPECT_OK(ioctl(self->vm.pt, MSHV_SET_MSI_ROUTING, t));
 	munmap(p, 2 * HV_PAGE);
 }
 
@@ -995,47 +713,47 @@ TEST_F(ev, msi_routing_replaces_table)
 	ASSERT_GE(efd2, 0);
 
 	e[0] = msi(1, 0x40, true, 0);
-	ASSERT_OK(set_routes(self->pt, e, 1));
-	EXPECT_OK(irqfd(self->pt, efd, 1, IRQFD_RESAMPLE, rfd));
-	EXPECT_OK(irqfd(self->pt, efd, 1, IRQFD_DEASSIGN, -1));
+	ASSERT_OK(set_routes(self->vm.pt, e, 1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 1, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 1, IRQFD_DEASSIGN, -1));
 
 	/* Table B has GSI 2 only: GSI 1 is gone. */
 	e[0] = msi(2, 0x41, true, 0);
-	ASSERT_OK(set_routes(self->pt, e, 1));
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 1, IRQFD_RESAMPLE, rfd));
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, rfd));
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_DEASSIGN, -1));
+	ASSERT_OK(set_routes(self->vm.pt, e, 1));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 1, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_DEASSIGN, -1));
 
 	/* A refused table leaves B in place. */
 	e[0] = msi(1, 0x40, true, 0);
 	e[1] = msi(1, 0x40, true, 0);
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 2));
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 1, IRQFD_RESAMPLE, rfd));
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, rfd));
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_DEASSIGN, -1));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 2));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 1, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_DEASSIGN, -1));
 
 	/* GSI 2 becomes edge triggered. */
 	e[0] = msi(2, 0x41, false, 0);
-	ASSERT_OK(set_routes(self->pt, e, 1));
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, rfd));
+	ASSERT_OK(set_routes(self->vm.pt, e, 1));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, rfd));
 
 	/* An empty table removes everything. */
-	ASSERT_OK(set_routes(self->pt, NULL, 0));
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, rfd));
+	ASSERT_OK(set_routes(self->vm.pt, NULL, 0));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, rfd));
 
-	if (!self->on_hvsim)
+	if (!self->vm.on_hvsim)
 		goto out;
 	/* Live irqfds follow the table too. */
 	e[0] = msi(1, 0x42, false, 0);
 	e[1] = msi(2, 0x43, false, 0);
-	ASSERT_OK(set_routes(self->pt, e, 2));
-	ASSERT_OK(irqfd(self->pt, efd, 1, 0, -1));
-	ASSERT_OK(irqfd(self->pt, efd2, 2, 0, -1));
+	ASSERT_OK(set_routes(self->vm.pt, e, 2));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd2, 2, 0, -1));
 	c = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd));
 	EXPECT_EQ(1, asserts_since(c, 1, 1000));
 	e[0] = msi(2, 0x43, false, 0);
-	ASSERT_OK(set_routes(self->pt, e, 1));
+	ASSERT_OK(set_routes(self->vm.pt, e, 1));
 	c = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd));	/* GSI 1 has no route any more */
 	sleep_ms(50);
@@ -1045,7 +763,7 @@ TEST_F(ev, msi_routing_replaces_table)
 	/* A refused table changes no live route either. */
 	e[0] = msi(1, 0x42, false, 0);
 	e[1] = msi(4096, 0x42, false, 0);
-	EXPECT_ERRNO(EINVAL, set_routes(self->pt, e, 2));
+	EXPECT_ERRNO(EINVAL, set_routes(self->vm.pt, e, 2));
 	c = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd));
 	ASSERT_OK(efd_signal(efd2));
@@ -1072,90 +790,90 @@ TEST_F(ev, irqfd_validation)
 	ASSERT_EQ(0, pipe(pipefd));
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	ASSERT_GE(devnull, 0);
-	ASSERT_OK(set_routes(self->pt, e, 2));
+	ASSERT_OK(set_routes(self->vm.pt, e, 2));
 
 	/* Unknown flags, with assign and deassign. */
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 1, 1u << MSHV_IRQFD_BIT_COUNT, -1));
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 1, 1u << 31, -1));
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 1, IRQFD_DEASSIGN | 1u << 5, -1));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 1, 1u << MSHV_IRQFD_BIT_COUNT, -1));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 1, 1u << 31, -1));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 1, IRQFD_DEASSIGN | 1u << 5, -1));
 	/* A GSI no routing table can hold. */
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, MSHV_MAX_GUEST_IRQS, 0, -1));
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, ~0u, 0, -1));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, MSHV_MAX_GUEST_IRQS, 0, -1));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, ~0u, 0, -1));
 
 	/* Not an eventfd. */
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, pipefd[0], 1, 0, -1));
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, pipefd[1], 1, 0, -1));
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, devnull, 1, 0, -1));
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, -1, 1, 0, -1));
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, 1000000, 1, 0, -1));
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, self->pt, 1, 0, -1));
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, pipefd[0], 1, IRQFD_DEASSIGN, -1));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, pipefd[0], 1, 0, -1));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, pipefd[1], 1, 0, -1));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, devnull, 1, 0, -1));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, -1, 1, 0, -1));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, 1000000, 1, 0, -1));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, self->vm.pt, 1, 0, -1));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, pipefd[0], 1, IRQFD_DEASSIGN, -1));
 
 	/* One irqfd per eventfd, whatever the GSI. */
-	EXPECT_OK(irqfd(self->pt, efd, 1, 0, -1));
-	EXPECT_ERRNO(EBUSY, irqfd(self->pt, efd, 1, 0, -1));
-	EXPECT_ERRNO(EBUSY, irqfd(self->pt, efd, 2, 0, -1));
-	EXPECT_ERRNO(EBUSY, irqfd(self->pt, efd, 77, 0, -1));
-	EXPECT_ERRNO(EBUSY, irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
+	EXPECT_ERRNO(EBUSY, irqfd(self->vm.pt, efd, 1, 0, -1));
+	EXPECT_ERRNO(EBUSY, irqfd(self->vm.pt, efd, 2, 0, -1));
+	EXPECT_ERRNO(EBUSY, irqfd(self->vm.pt, efd, 77, 0, -1));
+	EXPECT_ERRNO(EBUSY, irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, rfd));
 	/* Another eventfd on the same GSI is fine. */
-	EXPECT_OK(irqfd(self->pt, efd2, 1, 0, -1));
-	EXPECT_OK(irqfd(self->pt, efd2, 1, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd2, 1, 0, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd2, 1, IRQFD_DEASSIGN, -1));
 
 	/* Deassign of a pair that is not assigned: 0, the real one stays. */
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_DEASSIGN, -1));
-	EXPECT_OK(irqfd(self->pt, efd2, 1, IRQFD_DEASSIGN, -1));
-	EXPECT_OK(irqfd(self->pt, efd2, 4095, IRQFD_DEASSIGN, -1));
-	EXPECT_ERRNO(EBUSY, irqfd(self->pt, efd, 1, 0, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd2, 1, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd2, 4095, IRQFD_DEASSIGN, -1));
+	EXPECT_ERRNO(EBUSY, irqfd(self->vm.pt, efd, 1, 0, -1));
 	/* A deassign with the resample flag still deassigns. */
-	EXPECT_OK(irqfd(self->pt, efd, 1, IRQFD_DEASSIGN | IRQFD_RESAMPLE, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 1, IRQFD_DEASSIGN | IRQFD_RESAMPLE, -1));
 	/* After the deassign the eventfd can be assigned again, anywhere. */
-	EXPECT_OK(irqfd(self->pt, efd, 2, 0, -1));
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_DEASSIGN, -1));
-	EXPECT_OK(irqfd(self->pt, efd, 1, 0, -1));
-	EXPECT_OK(irqfd(self->pt, efd, 1, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, 0, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 1, IRQFD_DEASSIGN, -1));
 
 	/* Resample: the route in effect must be level triggered. */
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 1, IRQFD_RESAMPLE, rfd));	/* edge */
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 3, IRQFD_RESAMPLE, rfd));	/* absent */
-	EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd, 4095, IRQFD_RESAMPLE, rfd));
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 1, IRQFD_RESAMPLE, rfd));	/* edge */
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 3, IRQFD_RESAMPLE, rfd));	/* absent */
+	EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd, 4095, IRQFD_RESAMPLE, rfd));
 	/* ... and resamplefd an eventfd. */
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, pipefd[0]));
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, devnull));
-	EXPECT_ERRNO(EBADF, irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, -1));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, pipefd[0]));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, devnull));
+	EXPECT_ERRNO(EBADF, irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, -1));
 	/* resamplefd is ignored without the flag. */
-	EXPECT_OK(irqfd(self->pt, efd, 2, 0, pipefd[0]));
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_DEASSIGN, pipefd[0]));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, 0, pipefd[0]));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_DEASSIGN, pipefd[0]));
 	/* No failed assign left anything behind. */
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, rfd));
-	EXPECT_ERRNO(EBUSY, irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, rfd));
+	EXPECT_ERRNO(EBUSY, irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, rfd));
 	/* Resamplers share a GSI; a resamplefd may serve several irqfds. */
-	EXPECT_OK(irqfd(self->pt, efd2, 2, IRQFD_RESAMPLE, rfd));
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_DEASSIGN, -1));
-	EXPECT_OK(irqfd(self->pt, efd2, 2, IRQFD_DEASSIGN, -1));
-	EXPECT_OK(irqfd(self->pt, efd, 2, 0, -1));
-	EXPECT_OK(irqfd(self->pt, efd, 2, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd2, 2, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd2, 2, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, 0, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_DEASSIGN, -1));
 
 	/* A premature irqfd (no route yet) is accepted. */
-	EXPECT_OK(irqfd(self->pt, efd, 9, 0, -1));
-	EXPECT_OK(irqfd(self->pt, efd, 9, IRQFD_DEASSIGN, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 9, 0, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 9, IRQFD_DEASSIGN, -1));
 
 	/* The same eventfd in another partition is another irqfd. */
 	{
-		int pt2 = create_partition(self->sys_fd, true);
+		int pt2 = create_partition(self->vm.sys_fd, true);
 
 		ASSERT_GE(pt2, 0);
-		EXPECT_OK(irqfd(self->pt, efd, 1, 0, -1));
+		EXPECT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
 		EXPECT_OK(irqfd(pt2, efd, 1, 0, -1));
 		EXPECT_ERRNO(EBUSY, irqfd(pt2, efd, 1, 0, -1));
 		close(pt2);
 		/* pt2's irqfd went with it; ours stays. */
-		EXPECT_ERRNO(EBUSY, irqfd(self->pt, efd, 1, 0, -1));
-		EXPECT_OK(irqfd(self->pt, efd, 1, IRQFD_DEASSIGN, -1));
+		EXPECT_ERRNO(EBUSY, irqfd(self->vm.pt, efd, 1, 0, -1));
+		EXPECT_OK(irqfd(self->vm.pt, efd, 1, IRQFD_DEASSIGN, -1));
 	}
 
 	/* Bad argument pointer. */
-	EXPECT_ERRNO(EFAULT, ioctl(self->pt, MSHV_IRQFD, NULL));
-	EXPECT_ERRNO(EFAULT, ioctl(self->pt, MSHV_IOEVENTFD, NULL));
+	EXPECT_ERRNO(EFAULT, ioctl(self->vm.pt, MSHV_IRQFD, NULL));
+	EXPECT_ERRNO(EFAULT, ioctl(self->vm.pt, MSHV_IOEVENTFD, NULL));
 
 	close(pipefd[0]);
 	close(pipefd[1]);
@@ -1172,13 +890,13 @@ TEST_F(ev, irqfd_one_write_one_assert)
 	struct calls c0, c1;
 	const int n = 50;
 
-	if (!self->on_hvsim)
+	if (!self->vm.on_hvsim)
 		SKIP(return, "needs hvsim's hypercall counters");
 	if (!hvsim_implements(HVCALL_ASSERT_VIRTUAL_INTERRUPT))
 		TH_LOG("hvsim does not implement ASSERT_VIRTUAL_INTERRUPT (yet)");
 	ASSERT_GE(efd, 0);
-	ASSERT_OK(set_route(self->pt, msi(3, 0x70, false, 0)));
-	ASSERT_OK(irqfd(self->pt, efd, 3, 0, -1));
+	ASSERT_OK(set_route(self->vm.pt, msi(3, 0x70, false, 0)));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 3, 0, -1));
 
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd));
@@ -1205,7 +923,7 @@ TEST_F(ev, irqfd_one_write_one_assert)
 	EXPECT_EQ(0, c1.failures - c0.failures);
 
 	/* Deassigned: nothing any more, the count stays in the eventfd. */
-	ASSERT_OK(irqfd(self->pt, efd, 3, IRQFD_DEASSIGN, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 3, IRQFD_DEASSIGN, -1));
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd));
 	sleep_ms(50);
@@ -1220,17 +938,17 @@ TEST_F(ev, irqfd_signalled_before_assign)
 	int efd = efd_new(), quiet = efd_new();
 	struct calls c0, c1;
 
-	if (!self->on_hvsim)
+	if (!self->vm.on_hvsim)
 		SKIP(return, "needs hvsim's hypercall counters");
 	ASSERT_GE(efd, 0);
 	ASSERT_GE(quiet, 0);
-	ASSERT_OK(set_route(self->pt, msi(3, 0x71, false, 0)));
+	ASSERT_OK(set_route(self->vm.pt, msi(3, 0x71, false, 0)));
 	ASSERT_OK(efd_signal(efd));
 	ASSERT_OK(efd_signal(efd));
 	ASSERT_OK(efd_signal(efd));
 
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
-	ASSERT_OK(irqfd(self->pt, efd, 3, 0, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 3, 0, -1));
 	EXPECT_EQ(1, asserts_since(c0, 1, 1000));
 	sleep_ms(100);
 	c1 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
@@ -1242,7 +960,7 @@ TEST_F(ev, irqfd_signalled_before_assign)
 
 	/* An eventfd with no count injects nothing when assigned. */
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
-	ASSERT_OK(irqfd(self->pt, quiet, 3, 0, -1));
+	ASSERT_OK(irqfd(self->vm.pt, quiet, 3, 0, -1));
 	sleep_ms(50);
 	EXPECT_EQ(0, asserts_since(c0, 0, 0));
 	close(efd);
@@ -1255,11 +973,11 @@ TEST_F(ev, irqfd_premature_route)
 	int efd = efd_new();
 	struct calls c0;
 
-	if (!self->on_hvsim)
+	if (!self->vm.on_hvsim)
 		SKIP(return, "needs hvsim's hypercall counters");
 	ASSERT_GE(efd, 0);
-	ASSERT_OK(set_route(self->pt, msi(8, 0x72, false, 0)));
-	ASSERT_OK(irqfd(self->pt, efd, 9, 0, -1));
+	ASSERT_OK(set_route(self->vm.pt, msi(8, 0x72, false, 0)));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 9, 0, -1));
 
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd));
@@ -1268,7 +986,7 @@ TEST_F(ev, irqfd_premature_route)
 	EXPECT_EQ(0, efd_take(efd)) TH_LOG("the dropped signal stays counted");
 
 	/* Installing the route does not replay the dropped signal ... */
-	ASSERT_OK(set_route(self->pt, msi(9, 0x72, false, 0)));
+	ASSERT_OK(set_route(self->vm.pt, msi(9, 0x72, false, 0)));
 	sleep_ms(50);
 	EXPECT_EQ(0, asserts_since(c0, 0, 0));
 	/* ... the next write injects. */
@@ -1282,7 +1000,7 @@ TEST_F(ev, irqfd_premature_route)
 	{
 		int efd2 = efd_new(), rfd = efd_new();
 
-		EXPECT_ERRNO(EINVAL, irqfd(self->pt, efd2, 10, IRQFD_RESAMPLE, rfd));
+		EXPECT_ERRNO(EINVAL, irqfd(self->vm.pt, efd2, 10, IRQFD_RESAMPLE, rfd));
 		close(efd2);
 		close(rfd);
 	}
@@ -1299,7 +1017,7 @@ TEST_F(ev, irqfd_invalid_routes_do_not_inject)
 	int efd0 = efd_new(), efd7 = efd_new(), efd4 = efd_new();
 	struct calls c0;
 
-	if (!self->on_hvsim)
+	if (!self->vm.on_hvsim)
 		SKIP(return, "needs hvsim's hypercall counters");
 	ASSERT_GE(efd0, 0);
 	ASSERT_GE(efd7, 0);
@@ -1307,10 +1025,10 @@ TEST_F(ev, irqfd_invalid_routes_do_not_inject)
 	memset(e, 0, sizeof(e));
 	e[1].gsi = 7;
 	e[2] = msi(4, 0x73, false, 0);
-	ASSERT_OK(set_routes(self->pt, e, 3));
-	ASSERT_OK(irqfd(self->pt, efd0, 0, 0, -1));
-	ASSERT_OK(irqfd(self->pt, efd7, 7, 0, -1));
-	ASSERT_OK(irqfd(self->pt, efd4, 4, 0, -1));
+	ASSERT_OK(set_routes(self->vm.pt, e, 3));
+	ASSERT_OK(irqfd(self->vm.pt, efd0, 0, 0, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd7, 7, 0, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd4, 4, 0, -1));
 
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd0));
@@ -1321,14 +1039,14 @@ TEST_F(ev, irqfd_invalid_routes_do_not_inject)
 	EXPECT_EQ(1, asserts_since(c0, 1, 1000));
 
 	/* GSI 0 absent from a table that has others. */
-	ASSERT_OK(set_routes(self->pt, &e[2], 1));
+	ASSERT_OK(set_routes(self->vm.pt, &e[2], 1));
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd0));
 	sleep_ms(50);
 	EXPECT_EQ(0, asserts_since(c0, 0, 0)) TH_LOG("GSI 0 without a route injected");
 	/* ... and present: it works like any GSI. */
 	e[0] = msi(0, 0x74, false, 0);
-	ASSERT_OK(set_routes(self->pt, e, 1));
+	ASSERT_OK(set_routes(self->vm.pt, e, 1));
 	ASSERT_OK(efd_signal(efd0));
 	EXPECT_EQ(1, asserts_since(c0, 1, 1000));
 	close(efd0);
@@ -1345,29 +1063,29 @@ TEST_F(ev, irqfd_vectors_in_lapic)
 	int efd = efd_new(), vp1;
 
 	ASSERT_GE(efd, 0);
-	if (self->on_hvsim && !hvsim_implements(HVCALL_ASSERT_VIRTUAL_INTERRUPT))
+	if (self->vm.on_hvsim && !hvsim_implements(HVCALL_ASSERT_VIRTUAL_INTERRUPT))
 		TH_LOG("hvsim does not implement ASSERT_VIRTUAL_INTERRUPT (yet)");
-	ASSERT_OK(set_route(self->pt, msi(1, 0x80, false, 0)));
-	ASSERT_OK(irqfd(self->pt, efd, 1, 0, -1));
-	EXPECT_EQ(0, lapic_bit(self->vp, LAPIC_IRR, 0x80));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x80, false, 0)));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
+	EXPECT_EQ(0, lapic_bit(self->vm.vp, LAPIC_IRR, 0x80));
 	ASSERT_OK(efd_signal(efd));
-	EXPECT_EQ(1, lapic_bit(self->vp, LAPIC_IRR, 0x80));
-	EXPECT_EQ(0, lapic_bit(self->vp, LAPIC_TMR, 0x80));
+	EXPECT_EQ(1, lapic_bit(self->vm.vp, LAPIC_IRR, 0x80));
+	EXPECT_EQ(0, lapic_bit(self->vm.vp, LAPIC_TMR, 0x80));
 
 	/* The route is replaced by one for another vector, level triggered. */
-	ASSERT_OK(set_route(self->pt, msi(1, 0x91, true, 0)));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x91, true, 0)));
 	ASSERT_OK(efd_signal(efd));
-	EXPECT_EQ(1, lapic_bit(self->vp, LAPIC_IRR, 0x91));
-	EXPECT_EQ(1, lapic_bit(self->vp, LAPIC_TMR, 0x91));
+	EXPECT_EQ(1, lapic_bit(self->vm.vp, LAPIC_IRR, 0x91));
+	EXPECT_EQ(1, lapic_bit(self->vm.vp, LAPIC_TMR, 0x91));
 
 	/* Destination APIC id 1 is VP 1, not VP 0. */
-	vp1 = create_vp(self->pt, 1);
+	vp1 = create_vp(self->vm.pt, 1);
 	ASSERT_GE(vp1, 0);
 	ASSERT_OK(lapic_enable(vp1));
-	ASSERT_OK(set_route(self->pt, msi(1, 0x92, false, 1)));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x92, false, 1)));
 	ASSERT_OK(efd_signal(efd));
 	EXPECT_EQ(1, lapic_bit(vp1, LAPIC_IRR, 0x92));
-	EXPECT_EQ(0, lapic_bit(self->vp, LAPIC_IRR, 0x92));
+	EXPECT_EQ(0, lapic_bit(self->vm.vp, LAPIC_IRR, 0x92));
 	EXPECT_EQ(0, lapic_bit(vp1, LAPIC_IRR, 0x80));
 	close(vp1);
 	close(efd);
@@ -1379,11 +1097,11 @@ TEST_F(ev, irqfd_eventfd_closed_while_assigned)
 	struct calls c0;
 	int efd, i;
 
-	ASSERT_OK(set_route(self->pt, msi(1, 0x75, false, 0)));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x75, false, 0)));
 	for (i = 0; i < 200; i++) {
 		efd = efd_new();
 		ASSERT_GE(efd, 0);
-		ASSERT_OK(irqfd(self->pt, efd, 1, 0, -1));
+		ASSERT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
 		ASSERT_OK(efd_signal(efd));
 		ASSERT_EQ(0, close(efd));
 	}
@@ -1393,7 +1111,7 @@ TEST_F(ev, irqfd_eventfd_closed_while_assigned)
 			msi(1, 0x75, false, 0), msi(2, 0x76, true, 0),
 		};
 
-		ASSERT_OK(set_routes(self->pt, e, 2));
+		ASSERT_OK(set_routes(self->vm.pt, e, 2));
 	}
 	for (i = 0; i < 50; i++) {
 		int rfd = efd_new();
@@ -1401,15 +1119,15 @@ TEST_F(ev, irqfd_eventfd_closed_while_assigned)
 		efd = efd_new();
 		ASSERT_GE(efd, 0);
 		ASSERT_GE(rfd, 0);
-		ASSERT_OK(irqfd(self->pt, efd, 2, IRQFD_RESAMPLE, rfd));
+		ASSERT_OK(irqfd(self->vm.pt, efd, 2, IRQFD_RESAMPLE, rfd));
 		ASSERT_EQ(0, close(i & 1 ? efd : rfd));
 		ASSERT_EQ(0, close(i & 1 ? rfd : efd));
 	}
-	if (!self->on_hvsim)
+	if (!self->vm.on_hvsim)
 		return;
 	/* A new eventfd (probably the same number) injects once per write. */
 	efd = efd_new();
-	ASSERT_OK(irqfd(self->pt, efd, 1, 0, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	ASSERT_OK(efd_signal(efd));
 	EXPECT_EQ(1, asserts_since(c0, 1, 1000));
@@ -1429,7 +1147,7 @@ TEST_F(ev, partition_closed_with_eventfds_assigned)
 	ASSERT_GE(efd2, 0);
 	ASSERT_GE(rfd, 0);
 	ASSERT_GE(iofd, 0);
-	pt2 = create_partition(self->sys_fd, true);
+	pt2 = create_partition(self->vm.sys_fd, true);
 	ASSERT_GE(pt2, 0);
 	vp2 = create_vp(pt2, 0);
 	ASSERT_GE(vp2, 0);
@@ -1446,13 +1164,13 @@ TEST_F(ev, partition_closed_with_eventfds_assigned)
 	ASSERT_OK(efd_signal(efd));
 	ASSERT_OK(efd_signal(efd2));
 	sleep_ms(50);
-	if (self->on_hvsim)
+	if (self->vm.on_hvsim)
 		EXPECT_EQ(0, asserts_since(c0, 0, 0)) TH_LOG("injected into a dead partition");
 	/* They are free for this partition now. */
-	ASSERT_OK(set_route(self->pt, msi(1, 0x77, false, 0)));
-	EXPECT_OK(irqfd(self->pt, efd, 1, 0, -1));
-	EXPECT_OK(irqfd(self->pt, efd2, 1, 0, -1));
-	EXPECT_OK(ioeventfd(self->pt, iofd, DB_GPA, 4, 0, 0));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x77, false, 0)));
+	EXPECT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
+	EXPECT_OK(irqfd(self->vm.pt, efd2, 1, 0, -1));
+	EXPECT_OK(ioeventfd(self->vm.pt, iofd, DB_GPA, 4, 0, 0));
 	close(efd);
 	close(efd2);
 	close(rfd);
@@ -1467,9 +1185,9 @@ TEST_F(ev, guest_takes_the_interrupt)
 	int efd = efd_new();
 
 	ASSERT_GE(efd, 0);
-	ASSERT_OK(set_route(self->pt, msi(1, 0x40, false, 0)));
-	ASSERT_OK(irqfd(self->pt, efd, 1, 0, -1));
-	ASSERT_OK(guest_start(self->vp, 0, CODE_GPA, RFLAGS_FIXED));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x40, false, 0)));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 1, 0, -1));
+	ASSERT_OK(guest_start(self->vm.vp, 0, CODE_GPA, RFLAGS_FIXED));
 
 	/* Pending before the VP runs: taken after "sti; hlt". */
 	ASSERT_OK(efd_signal(efd));
@@ -1479,7 +1197,7 @@ TEST_F(ev, guest_takes_the_interrupt)
 	expect_no_exit(_metadata, self, 300);
 
 	/* The route now says another vector: the next injection uses it. */
-	ASSERT_OK(set_route(self->pt, msi(1, 0x41, false, 0)));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x41, false, 0)));
 	ASSERT_OK(efd_signal(efd));
 	EXPECT_EQ(0x41, expect_out(_metadata, self, PORT_VECTOR, 3000));
 	EXPECT_EQ(0x41, expect_out(_metadata, self, PORT_IRET, 3000));
@@ -1492,7 +1210,7 @@ TEST_F(ev, guest_takes_the_interrupt)
 		struct mshv_user_irq_entry nmi = msi(1, 0x42, false, 0);
 
 		nmi.data = 0x42 | MSI_MODE_NMI;
-		ASSERT_OK(set_route(self->pt, nmi));
+		ASSERT_OK(set_route(self->vm.pt, nmi));
 	}
 	expect_no_exit(_metadata, self, 300);
 	ASSERT_OK(efd_signal(efd));
@@ -1500,8 +1218,8 @@ TEST_F(ev, guest_takes_the_interrupt)
 	EXPECT_EQ(2, expect_out(_metadata, self, PORT_IRET, 3000));
 
 	/* Deassigned: writes do nothing. */
-	ASSERT_OK(set_route(self->pt, msi(1, 0x43, false, 0)));
-	ASSERT_OK(irqfd(self->pt, efd, 1, IRQFD_DEASSIGN, -1));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x43, false, 0)));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 1, IRQFD_DEASSIGN, -1));
 	ASSERT_OK(efd_signal(efd));
 	expect_no_exit(_metadata, self, 300);
 	close(efd);
@@ -1531,9 +1249,9 @@ TEST_F(ev, guest_halted_is_woken)
 	int i;
 
 	ASSERT_GE(d.fd, 0);
-	ASSERT_OK(set_route(self->pt, msi(1, 0x44, false, 0)));
-	ASSERT_OK(irqfd(self->pt, d.fd, 1, 0, -1));
-	ASSERT_OK(guest_start(self->vp, 0, CODE_GPA, RFLAGS_FIXED));
+	ASSERT_OK(set_route(self->vm.pt, msi(1, 0x44, false, 0)));
+	ASSERT_OK(irqfd(self->vm.pt, d.fd, 1, 0, -1));
+	ASSERT_OK(guest_start(self->vm.vp, 0, CODE_GPA, RFLAGS_FIXED));
 	for (i = 0; i < 3; i++) {
 		atomic_store(&d.done, 0);
 		ASSERT_EQ(0, pthread_create(&d.thread, NULL, delayed_write_fn, &d));
@@ -1555,9 +1273,9 @@ TEST_F(ev, level_eoi_returned_by_run_vp)
 	int efd = efd_new();
 
 	ASSERT_GE(efd, 0);
-	ASSERT_OK(set_route(self->pt, msi(4, 0x48, true, 0)));
-	ASSERT_OK(irqfd(self->pt, efd, 4, 0, -1));
-	ASSERT_OK(guest_start(self->vp, 0, CODE_GPA, RFLAGS_FIXED));
+	ASSERT_OK(set_route(self->vm.pt, msi(4, 0x48, true, 0)));
+	ASSERT_OK(irqfd(self->vm.pt, efd, 4, 0, -1));
+	ASSERT_OK(guest_start(self->vm.vp, 0, CODE_GPA, RFLAGS_FIXED));
 
 	ASSERT_OK(efd_signal(efd));
 	EXPECT_EQ(0x48, expect_out(_metadata, self, PORT_VECTOR, 3000));
@@ -1574,7 +1292,7 @@ TEST_F(ev, level_eoi_returned_by_run_vp)
 	expect_no_exit(_metadata, self, 300);
 
 	/* Edge routes produce none. */
-	ASSERT_OK(set_route(self->pt, msi(4, 0x49, false, 0)));
+	ASSERT_OK(set_route(self->vm.pt, msi(4, 0x49, false, 0)));
 	ASSERT_OK(efd_signal(efd));
 	EXPECT_EQ(0x49, expect_out(_metadata, self, PORT_VECTOR, 3000));
 	EXPECT_EQ(0x49, expect_out(_metadata, self, PORT_IRET, 3000));
@@ -1597,10 +1315,10 @@ TEST_F(ev, resample_on_guest_eoi)
 	ASSERT_GE(efd3, 0);
 	ASSERT_GE(rfd1, 0);
 	ASSERT_GE(rfd2, 0);
-	ASSERT_OK(set_route(self->pt, msi(5, 0x58, true, 0)));
-	ASSERT_OK(irqfd(self->pt, efd1, 5, IRQFD_RESAMPLE, rfd1));
-	ASSERT_OK(irqfd(self->pt, efd2, 5, IRQFD_RESAMPLE, rfd2));
-	ASSERT_OK(guest_start(self->vp, 0, CODE_GPA, RFLAGS_FIXED));
+	ASSERT_OK(set_route(self->vm.pt, msi(5, 0x58, true, 0)));
+	ASSERT_OK(irqfd(self->vm.pt, efd1, 5, IRQFD_RESAMPLE, rfd1));
+	ASSERT_OK(irqfd(self->vm.pt, efd2, 5, IRQFD_RESAMPLE, rfd2));
+	ASSERT_OK(guest_start(self->vm.vp, 0, CODE_GPA, RFLAGS_FIXED));
 
 	ASSERT_OK(efd_signal(efd1));
 	EXPECT_EQ(0x58, expect_out(_metadata, self, PORT_VECTOR, 3000));
@@ -1614,7 +1332,7 @@ TEST_F(ev, resample_on_guest_eoi)
 	EXPECT_EQ(0, efd_take(rfd2));
 
 	/* The route moves to another vector: the resampler follows it. */
-	ASSERT_OK(set_route(self->pt, msi(5, 0x59, true, 0)));
+	ASSERT_OK(set_route(self->vm.pt, msi(5, 0x59, true, 0)));
 	ASSERT_OK(efd_signal(efd2));
 	EXPECT_EQ(0x59, expect_out(_metadata, self, PORT_VECTOR, 3000));
 	EXPECT_EQ(0x59, expect_out(_metadata, self, PORT_IRET, 3000));
@@ -1623,7 +1341,7 @@ TEST_F(ev, resample_on_guest_eoi)
 	expect_no_exit(_metadata, self, 300);
 
 	/* One irqfd left: only its resamplefd. */
-	ASSERT_OK(irqfd(self->pt, efd1, 5, IRQFD_DEASSIGN, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd1, 5, IRQFD_DEASSIGN, -1));
 	ASSERT_OK(efd_signal(efd2));
 	EXPECT_EQ(0x59, expect_out(_metadata, self, PORT_VECTOR, 3000));
 	EXPECT_EQ(0x59, expect_out(_metadata, self, PORT_IRET, 3000));
@@ -1632,8 +1350,8 @@ TEST_F(ev, resample_on_guest_eoi)
 	expect_no_exit(_metadata, self, 300);
 
 	/* No resampler any more: the EOI is the VMM's again. */
-	ASSERT_OK(irqfd(self->pt, efd2, 5, IRQFD_DEASSIGN, -1));
-	ASSERT_OK(irqfd(self->pt, efd3, 5, 0, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd2, 5, IRQFD_DEASSIGN, -1));
+	ASSERT_OK(irqfd(self->vm.pt, efd3, 5, 0, -1));
 	ASSERT_OK(efd_signal(efd3));
 	EXPECT_EQ(0x59, expect_out(_metadata, self, PORT_VECTOR, 3000));
 	EXPECT_EQ(1, eoi_and_iret(_metadata, self, 0x59));
@@ -1657,10 +1375,10 @@ TEST_F(ev, resample_only_its_vector)
 	ASSERT_GE(efd6, 0);
 	ASSERT_GE(efd7, 0);
 	ASSERT_GE(rfd, 0);
-	ASSERT_OK(set_routes(self->pt, e, 2));
-	ASSERT_OK(irqfd(self->pt, efd6, 6, IRQFD_RESAMPLE, rfd));
-	ASSERT_OK(irqfd(self->pt, efd7, 7, 0, -1));
-	ASSERT_OK(guest_start(self->vp, 0, CODE_GPA, RFLAGS_FIXED));
+	ASSERT_OK(set_routes(self->vm.pt, e, 2));
+	ASSERT_OK(irqfd(self->vm.pt, efd6, 6, IRQFD_RESAMPLE, rfd));
+	ASSERT_OK(irqfd(self->vm.pt, efd7, 7, 0, -1));
+	ASSERT_OK(guest_start(self->vm.vp, 0, CODE_GPA, RFLAGS_FIXED));
 
 	ASSERT_OK(efd_signal(efd7));
 	EXPECT_EQ(0x5b, expect_out(_metadata, self, PORT_VECTOR, 3000));
@@ -1690,10 +1408,10 @@ TEST_F(ev, ioeventfd_validation)
 	ASSERT_GE(devnull, 0);
 
 	/* Unknown flags, assign or deassign. */
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA, 4, 0,
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA, 4, 0,
 				       1u << MSHV_IOEVENTFD_BIT_COUNT));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA, 4, 0, 1u << 31));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA, 4, 0, IOE_DEASSIGN | 1u << 4));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA, 4, 0, 1u << 31));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA, 4, 0, IOE_DEASSIGN | 1u << 4));
 
 	/* rsvd */
 	memset(&a, 0, sizeof(a));
@@ -1701,61 +1419,61 @@ TEST_F(ev, ioeventfd_validation)
 	a.len = 4;
 	a.fd = efd;
 	a.rsvd[0] = 1;
-	EXPECT_ERRNO(EINVAL, ioctl(self->pt, MSHV_IOEVENTFD, &a));
+	EXPECT_ERRNO(EINVAL, ioctl(self->vm.pt, MSHV_IOEVENTFD, &a));
 	a.rsvd[0] = 0;
 	a.rsvd[3] = 0x80;
-	EXPECT_ERRNO(EINVAL, ioctl(self->pt, MSHV_IOEVENTFD, &a));
+	EXPECT_ERRNO(EINVAL, ioctl(self->vm.pt, MSHV_IOEVENTFD, &a));
 	a.flags = IOE_DEASSIGN;
-	EXPECT_ERRNO(EINVAL, ioctl(self->pt, MSHV_IOEVENTFD, &a));
+	EXPECT_ERRNO(EINVAL, ioctl(self->vm.pt, MSHV_IOEVENTFD, &a));
 
 	/* len */
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA, 3, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA, 5, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA, 16, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA, ~0u, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA, 3, 0, IOE_DEASSIGN));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA, 3, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA, 5, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA, 16, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA, ~0u, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA, 3, 0, IOE_DEASSIGN));
 
 	/* addr + len overflowing */
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, ~0ULL - 1, 4, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, ~0ULL - 6, 8, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, ~0ULL, 1, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, ~0ULL - 1, 4, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, ~0ULL - 6, 8, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, ~0ULL, 1, 0, 0));
 
 	/* crossing a page */
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA + 0xffe, 4, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA + 0xffc, 8, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA + 0xfff, 2, 0, 0));
-	EXPECT_ERRNO(EINVAL, ioeventfd(self->pt, efd, DB_GPA + 0x1ff9, 8, 7,
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA + 0xffe, 4, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA + 0xffc, 8, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA + 0xfff, 2, 0, 0));
+	EXPECT_ERRNO(EINVAL, ioeventfd(self->vm.pt, efd, DB_GPA + 0x1ff9, 8, 7,
 				       IOE_DATAMATCH));
 
 	/* PIO */
-	EXPECT_ERRNO(EOPNOTSUPP, ioeventfd(self->pt, efd, 0x80, 1, 0, IOE_PIO));
-	EXPECT_ERRNO(EOPNOTSUPP, ioeventfd(self->pt, efd, 0xcf8, 4, 5,
+	EXPECT_ERRNO(EOPNOTSUPP, ioeventfd(self->vm.pt, efd, 0x80, 1, 0, IOE_PIO));
+	EXPECT_ERRNO(EOPNOTSUPP, ioeventfd(self->vm.pt, efd, 0xcf8, 4, 5,
 					   IOE_PIO | IOE_DATAMATCH));
-	EXPECT_ERRNO(EOPNOTSUPP, ioeventfd(self->pt, efd, 0x80, 1, 0,
+	EXPECT_ERRNO(EOPNOTSUPP, ioeventfd(self->vm.pt, efd, 0x80, 1, 0,
 					   IOE_PIO | IOE_DEASSIGN));
 
 	/* Not an eventfd. */
-	EXPECT_ERRNO(EBADF, ioeventfd(self->pt, pipefd[0], DB_GPA, 4, 0, 0));
-	EXPECT_ERRNO(EBADF, ioeventfd(self->pt, devnull, DB_GPA, 4, 0, 0));
-	EXPECT_ERRNO(EBADF, ioeventfd(self->pt, -1, DB_GPA, 4, 0, 0));
-	EXPECT_ERRNO(EBADF, ioeventfd(self->pt, self->pt, DB_GPA, 4, 0, 0));
-	EXPECT_ERRNO(EBADF, ioeventfd(self->pt, pipefd[1], DB_GPA, 4, 0, IOE_DEASSIGN));
+	EXPECT_ERRNO(EBADF, ioeventfd(self->vm.pt, pipefd[0], DB_GPA, 4, 0, 0));
+	EXPECT_ERRNO(EBADF, ioeventfd(self->vm.pt, devnull, DB_GPA, 4, 0, 0));
+	EXPECT_ERRNO(EBADF, ioeventfd(self->vm.pt, -1, DB_GPA, 4, 0, 0));
+	EXPECT_ERRNO(EBADF, ioeventfd(self->vm.pt, self->vm.pt, DB_GPA, 4, 0, 0));
+	EXPECT_ERRNO(EBADF, ioeventfd(self->vm.pt, pipefd[1], DB_GPA, 4, 0, IOE_DEASSIGN));
 
 	/* Deassign of nothing. */
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, efd, DB_GPA, 4, 0, IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, efd, DB_GPA, 4, 0, IOE_DEASSIGN));
 
 	/* The boundaries that are fine. */
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 0xffc, 4, 0, 0));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 0xffc, 4, 0, IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 0xff8, 8, 1, IOE_DATAMATCH));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 0xff8, 8, 1,
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 0xffc, 4, 0, 0));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 0xffc, 4, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 0xff8, 8, 1, IOE_DATAMATCH));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 0xff8, 8, 1,
 			    IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 0xfff, 1, 0, 0));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 0xfff, 1, 0, IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 0xfff, 0, 0, 0));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 0xfff, 0, 0, IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 2, 2, 0, 0));
-	EXPECT_OK(ioeventfd(self->pt, efd, DB_GPA + 2, 2, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 0xfff, 1, 0, 0));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 0xfff, 1, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 0xfff, 0, 0, 0));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 0xfff, 0, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 2, 2, 0, 0));
+	EXPECT_OK(ioeventfd(self->vm.pt, efd, DB_GPA + 2, 2, 0, IOE_DEASSIGN));
 
 	close(pipefd[0]);
 	close(pipefd[1]);
@@ -1771,56 +1489,56 @@ TEST_F(ev, ioeventfd_collisions_and_deassign)
 	ASSERT_GE(b, 0);
 
 	/* A wildcard collides with anything at the same addr and len. */
-	ASSERT_OK(ioeventfd(self->pt, a, DB_GPA, 4, 0, 0));
-	EXPECT_ERRNO(EEXIST, ioeventfd(self->pt, b, DB_GPA, 4, 0, 0));
-	EXPECT_ERRNO(EEXIST, ioeventfd(self->pt, b, DB_GPA, 4, 7, IOE_DATAMATCH));
-	EXPECT_ERRNO(EEXIST, ioeventfd(self->pt, a, DB_GPA, 4, 0, 0));
-	EXPECT_ERRNO(EEXIST, ioeventfd(self->pt, a, DB_GPA, 4, 0, IOE_DATAMATCH));
+	ASSERT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 4, 0, 0));
+	EXPECT_ERRNO(EEXIST, ioeventfd(self->vm.pt, b, DB_GPA, 4, 0, 0));
+	EXPECT_ERRNO(EEXIST, ioeventfd(self->vm.pt, b, DB_GPA, 4, 7, IOE_DATAMATCH));
+	EXPECT_ERRNO(EEXIST, ioeventfd(self->vm.pt, a, DB_GPA, 4, 0, 0));
+	EXPECT_ERRNO(EEXIST, ioeventfd(self->vm.pt, a, DB_GPA, 4, 0, IOE_DATAMATCH));
 	/* Another addr or len is another doorbell. */
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA + 4, 4, 0, 0));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA + 0x1000, 4, 0, 0));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA, 2, 0, 0));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA + 4, 4, 0, 0));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA + 0x1000, 4, 0, 0));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 2, 0, 0));
 
 	/* Deassign needs fd, addr, len and the datamatch setting to match. */
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 4, 0, IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 2, 0, IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 0, 0, IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA + 4, 4, 0, IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, b, DB_GPA + 8, 4, 0, IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 4, 0, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 2, 0, IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 0, 0, IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA + 4, 4, 0, IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, b, DB_GPA + 8, 4, 0, IOE_DEASSIGN));
 	/* Without DATAMATCH the datamatch value is ignored. */
-	EXPECT_OK(ioeventfd(self->pt, a, DB_GPA, 4, 0x1234, IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 4, 0, IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA + 4, 4, 0, IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA + 0x1000, 4, 0, IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA, 2, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 4, 0x1234, IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 4, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA + 4, 4, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA + 0x1000, 4, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 2, 0, IOE_DEASSIGN));
 
 	/* Datamatch entries: equal values collide, different ones do not. */
-	ASSERT_OK(ioeventfd(self->pt, a, DB_GPA, 4, 7, IOE_DATAMATCH));
-	EXPECT_ERRNO(EEXIST, ioeventfd(self->pt, b, DB_GPA, 4, 7, IOE_DATAMATCH));
-	EXPECT_ERRNO(EEXIST, ioeventfd(self->pt, b, DB_GPA, 4, 0, 0));
-	EXPECT_ERRNO(EEXIST, ioeventfd(self->pt, a, DB_GPA, 4, 7, IOE_DATAMATCH));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA, 4, 8, IOE_DATAMATCH));
-	EXPECT_OK(ioeventfd(self->pt, a, DB_GPA, 4, 9, IOE_DATAMATCH));
-	EXPECT_ERRNO(EEXIST, ioeventfd(self->pt, b, DB_GPA, 4, 9, IOE_DATAMATCH));
+	ASSERT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 4, 7, IOE_DATAMATCH));
+	EXPECT_ERRNO(EEXIST, ioeventfd(self->vm.pt, b, DB_GPA, 4, 7, IOE_DATAMATCH));
+	EXPECT_ERRNO(EEXIST, ioeventfd(self->vm.pt, b, DB_GPA, 4, 0, 0));
+	EXPECT_ERRNO(EEXIST, ioeventfd(self->vm.pt, a, DB_GPA, 4, 7, IOE_DATAMATCH));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 4, 8, IOE_DATAMATCH));
+	EXPECT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 4, 9, IOE_DATAMATCH));
+	EXPECT_ERRNO(EEXIST, ioeventfd(self->vm.pt, b, DB_GPA, 4, 9, IOE_DATAMATCH));
 	/* The datamatch of a doorbell is 64-bit. */
-	EXPECT_OK(ioeventfd(self->pt, a, DB_GPA, 8, 0x100000007ULL, IOE_DATAMATCH));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA, 8, 7, IOE_DATAMATCH));
+	EXPECT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 8, 0x100000007ULL, IOE_DATAMATCH));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 8, 7, IOE_DATAMATCH));
 
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 4, 8, IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 4, 0, IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 2, 7, IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 8, 7, IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, a, DB_GPA, 4, 7, IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_ERRNO(ENOENT, ioeventfd(self->pt, a, DB_GPA, 4, 7, IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, a, DB_GPA, 4, 9, IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA, 4, 8, IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, a, DB_GPA, 8, 0x100000007ULL,
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 4, 8, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 4, 0, IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 2, 7, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 8, 7, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 4, 7, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_ERRNO(ENOENT, ioeventfd(self->vm.pt, a, DB_GPA, 4, 7, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 4, 9, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 4, 8, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 8, 0x100000007ULL,
 			    IOE_DATAMATCH | IOE_DEASSIGN));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA, 8, 7, IOE_DATAMATCH | IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 8, 7, IOE_DATAMATCH | IOE_DEASSIGN));
 
 	/* All gone: a wildcard fits again, and goes again. */
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA, 4, 0, 0));
-	EXPECT_OK(ioeventfd(self->pt, b, DB_GPA, 4, 0, IOE_DEASSIGN));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 4, 0, 0));
+	EXPECT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 4, 0, IOE_DEASSIGN));
 	close(a);
 	close(b);
 }
@@ -1831,14 +1549,14 @@ static void expect_unmapped(struct __test_metadata *_metadata, FIXTURE_DATA(ev) 
 {
 	struct hv_msg m;
 
-	ASSERT_EQ(0, run_vp_within(self->vp, &m, 3000)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, run_vp_within(self->vm.vp, &m, 3000)) TH_LOG("%s", strerror(errno));
 	ASSERT_EQ(HVMSG_UNMAPPED_GPA, m.type)
 		TH_LOG("type %#x at rip %#lx (port %#x), want UNMAPPED_GPA at %#lx",
 		       m.type, m.h.rip, m.io.port, rip);
 	EXPECT_EQ(access, m.h.access_type);
 	EXPECT_EQ(gpa, m.mem.gpa);
 	EXPECT_EQ(rip, m.h.rip);
-	skip_insn(self->regs, &m);
+	skip_insn(self->vm.regs, &m);
 }
 
 /*
@@ -1868,9 +1586,9 @@ TEST_F(ev, ioeventfd_guest_doorbell)
 	struct hv_msg m;
 
 	ASSERT_GE(efd, 0);
-	ASSERT_OK(ioeventfd(self->pt, efd, DB_GPA, 4, 0x12345678, IOE_DATAMATCH));
+	ASSERT_OK(ioeventfd(self->vm.pt, efd, DB_GPA, 4, 0x12345678, IOE_DATAMATCH));
 	load_prog(self, code, sizeof(code));
-	ASSERT_OK(guest_start(self->vp, 0, PROG_GPA, RFLAGS_FIXED));
+	ASSERT_OK(guest_start(self->vm.vp, 0, PROG_GPA, RFLAGS_FIXED));
 
 	expect_out(_metadata, self, PORT_DONE, 3000);
 	EXPECT_EQ(1, efd_wait(efd, 1, 2000));
@@ -1883,11 +1601,11 @@ TEST_F(ev, ioeventfd_guest_doorbell)
 	EXPECT_EQ(0, efd_wait(efd, 1, 100));
 
 	/* Deassigned: the same write exits. */
-	ASSERT_OK(ioeventfd(self->pt, efd, DB_GPA, 4, 0x12345678,
+	ASSERT_OK(ioeventfd(self->vm.pt, efd, DB_GPA, 4, 0x12345678,
 			    IOE_DATAMATCH | IOE_DEASSIGN));
 	expect_unmapped(_metadata, self, ACCESS_WRITE, DB_GPA, PROG_GPA + 0x2b);
 	expect_out(_metadata, self, PORT_DONE, 3000);
-	ASSERT_EQ(0, run_vp_within(self->vp, &m, 3000));
+	ASSERT_EQ(0, run_vp_within(self->vm.vp, &m, 3000));
 	EXPECT_EQ(HVMSG_X64_HALT, m.type);
 	EXPECT_EQ(0, efd_wait(efd, 1, 100));
 	close(efd);
@@ -1911,9 +1629,9 @@ TEST_F(ev, ioeventfd_any_size_any_value)
 	int efd = efd_new();
 
 	ASSERT_GE(efd, 0);
-	ASSERT_OK(ioeventfd(self->pt, efd, DB_GPA, 0, 0, 0));
+	ASSERT_OK(ioeventfd(self->vm.pt, efd, DB_GPA, 0, 0, 0));
 	load_prog(self, code, sizeof(code));
-	ASSERT_OK(guest_start(self->vp, 0, PROG_GPA, RFLAGS_FIXED));
+	ASSERT_OK(guest_start(self->vm.vp, 0, PROG_GPA, RFLAGS_FIXED));
 	expect_out(_metadata, self, PORT_DONE, 3000);
 	EXPECT_EQ(3, efd_wait(efd, 3, 2000));
 	/* The doorbell is its address only. */
@@ -1943,17 +1661,17 @@ TEST_F(ev, ioeventfd_datamatch_selects_eventfd)
 
 	ASSERT_GE(a, 0);
 	ASSERT_GE(b, 0);
-	ASSERT_OK(ioeventfd(self->pt, a, DB_GPA, 4, 1, IOE_DATAMATCH));
-	ASSERT_OK(ioeventfd(self->pt, b, DB_GPA, 4, 2, IOE_DATAMATCH));
+	ASSERT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 4, 1, IOE_DATAMATCH));
+	ASSERT_OK(ioeventfd(self->vm.pt, b, DB_GPA, 4, 2, IOE_DATAMATCH));
 	load_prog(self, code, sizeof(code));
-	ASSERT_OK(guest_start(self->vp, 0, PROG_GPA, RFLAGS_FIXED));
+	ASSERT_OK(guest_start(self->vm.vp, 0, PROG_GPA, RFLAGS_FIXED));
 	expect_out(_metadata, self, PORT_DONE, 3000);
 	EXPECT_EQ(2, efd_wait(b, 2, 2000));
 	EXPECT_EQ(1, efd_wait(a, 1, 2000));
 	EXPECT_EQ(0, efd_wait(a, 1, 100));
 
 	/* Without a's doorbell, its value exits; b's still rings. */
-	ASSERT_OK(ioeventfd(self->pt, a, DB_GPA, 4, 1, IOE_DATAMATCH | IOE_DEASSIGN));
+	ASSERT_OK(ioeventfd(self->vm.pt, a, DB_GPA, 4, 1, IOE_DATAMATCH | IOE_DEASSIGN));
 	expect_unmapped(_metadata, self, ACCESS_WRITE, DB_GPA, PROG_GPA + 0x20);
 	expect_out(_metadata, self, PORT_DONE2, 3000);
 	EXPECT_EQ(0, efd_wait(a, 1, 100));
@@ -1986,10 +1704,10 @@ TEST_F(ev, ioeventfd_doorbell_storm)
 	ASSERT_GE(efd, 0);
 	ASSERT_GE(efd2, 0);
 	n0 = hcalls(HVCALL_NOTIFY_PORT_RING_EMPTY);
-	ASSERT_OK(ioeventfd(self->pt, efd, DB_GPA, 4, 0, 0));
-	ASSERT_OK(ioeventfd(self->pt, efd2, DB_GPA + 8, 4, 0, 0));
+	ASSERT_OK(ioeventfd(self->vm.pt, efd, DB_GPA, 4, 0, 0));
+	ASSERT_OK(ioeventfd(self->vm.pt, efd2, DB_GPA + 8, 4, 0, 0));
 	load_prog(self, code, sizeof(code));
-	ASSERT_OK(guest_start(self->vp, 0, PROG_GPA, RFLAGS_FIXED));
+	ASSERT_OK(guest_start(self->vm.vp, 0, PROG_GPA, RFLAGS_FIXED));
 	expect_out(_metadata, self, PORT_DONE, 10000);
 	got = efd_wait(efd, 2000, 1000);
 	EXPECT_GE(got, 1);
@@ -2127,7 +1845,7 @@ static uint32_t guest_count(FIXTURE_DATA(ev) *self)
 {
 	uint32_t v;
 
-	memcpy(&v, self->ram + COUNT_GPA, sizeof(v));
+	memcpy(&v, self->vm.ram + COUNT_GPA, sizeof(v));
 	return v;
 }
 
@@ -2152,28 +1870,28 @@ TEST_F_TIMEOUT(ev, stress_irqfd_cycles, 120)
 	w.fds[1] = efd_new();
 	ASSERT_GE(w.fds[0], 0);
 	ASSERT_GE(w.fds[1], 0);
-	ASSERT_OK(set_routes(self->pt, e[0], 2));
-	ASSERT_OK(guest_start(self->vp, 0, QUIET_LOOP_GPA, RFLAGS_FIXED | RFLAGS_IF));
+	ASSERT_OK(set_routes(self->vm.pt, e[0], 2));
+	ASSERT_OK(guest_start(self->vm.vp, 0, QUIET_LOOP_GPA, RFLAGS_FIXED | RFLAGS_IF));
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
-	ASSERT_EQ(0, runner_start(&r, self->vp, self->regs));
+	ASSERT_EQ(0, runner_start(&r, self->vm.vp, self->vm.regs));
 	ASSERT_EQ(0, writer_start(&w));
 
 	for (i = 0; i < STRESS_CYCLES && now_s() - start < STRESS_BUDGET_S; i++) {
 		int fd = w.fds[i & 1], gsi = 1 + ((i >> 1) & 1);
 
-		ret = irqfd(self->pt, fd, gsi, 0, -1);
+		ret = irqfd(self->vm.pt, fd, gsi, 0, -1);
 		if (ret) {
 			err = errno;
 			break;
 		}
 		if (!(i % 64)) {
-			ret = set_routes(self->pt, e[(i / 64) & 1], 2);
+			ret = set_routes(self->vm.pt, e[(i / 64) & 1], 2);
 			if (ret) {
 				err = errno;
 				break;
 			}
 		}
-		ret = irqfd(self->pt, fd, gsi, IRQFD_DEASSIGN, -1);
+		ret = irqfd(self->vm.pt, fd, gsi, IRQFD_DEASSIGN, -1);
 		if (ret) {
 			err = errno;
 			break;
@@ -2187,7 +1905,7 @@ TEST_F_TIMEOUT(ev, stress_irqfd_cycles, 120)
 	EXPECT_EQ(0, w.err) TH_LOG("eventfd write: %s", strerror(w.err));
 	EXPECT_EQ(0, r.err) TH_LOG("RUN_VP: %s", strerror(r.err));
 	EXPECT_EQ(0, r.bad_type) TH_LOG("exit %#x at %#lx", r.bad_type, r.bad_rip);
-	if (self->on_hvsim) {
+	if (self->vm.on_hvsim) {
 		EXPECT_GT(c1.calls - c0.calls, 0);
 		EXPECT_EQ(0, c1.failures - c0.failures)
 			TH_LOG("%llu of %llu ASSERTs failed", c1.failures - c0.failures,
@@ -2216,22 +1934,22 @@ TEST_F_TIMEOUT(ev, stress_resample_cycles, 120)
 	w.fds[0] = efd_new();
 	ASSERT_GE(w.fds[0], 0);
 	ASSERT_GE(rfd, 0);
-	ASSERT_OK(set_route(self->pt, msi(3, QUIET_VEC2, true, 0)));
-	ASSERT_OK(guest_start(self->vp, 0, QUIET_LOOP_GPA, RFLAGS_FIXED | RFLAGS_IF));
+	ASSERT_OK(set_route(self->vm.pt, msi(3, QUIET_VEC2, true, 0)));
+	ASSERT_OK(guest_start(self->vm.vp, 0, QUIET_LOOP_GPA, RFLAGS_FIXED | RFLAGS_IF));
 	/* A second irqfd keeps injecting when the resampling one is away. */
 	w.fds[1] = efd_new();
 	ASSERT_GE(w.fds[1], 0);
-	ASSERT_OK(irqfd(self->pt, w.fds[1], 3, 0, -1));
+	ASSERT_OK(irqfd(self->vm.pt, w.fds[1], 3, 0, -1));
 	w.nr = 2;
-	ASSERT_EQ(0, runner_start(&r, self->vp, self->regs));
+	ASSERT_EQ(0, runner_start(&r, self->vm.vp, self->vm.regs));
 	ASSERT_EQ(0, writer_start(&w));
 	for (i = 0; i < STRESS_CYCLES && now_s() - start < STRESS_BUDGET_S; i++) {
-		ret = irqfd(self->pt, w.fds[0], 3, IRQFD_RESAMPLE, rfd);
+		ret = irqfd(self->vm.pt, w.fds[0], 3, IRQFD_RESAMPLE, rfd);
 		if (ret) {
 			err = errno;
 			break;
 		}
-		ret = irqfd(self->pt, w.fds[0], 3, IRQFD_DEASSIGN, -1);
+		ret = irqfd(self->vm.pt, w.fds[0], 3, IRQFD_DEASSIGN, -1);
 		if (ret) {
 			err = errno;
 			break;
@@ -2277,19 +1995,19 @@ TEST_F_TIMEOUT(ev, stress_ioeventfd_cycles, 120)
 	ASSERT_GE(w.fds[0], 0);
 	ASSERT_GE(quiet, 0);
 	load_prog(self, code, sizeof(code));
-	ASSERT_OK(guest_start(self->vp, 0, PROG_GPA, RFLAGS_FIXED));
-	ASSERT_EQ(0, runner_start(&r, self->vp, self->regs));
+	ASSERT_OK(guest_start(self->vm.vp, 0, PROG_GPA, RFLAGS_FIXED));
+	ASSERT_EQ(0, runner_start(&r, self->vm.vp, self->vm.regs));
 	ASSERT_EQ(0, writer_start(&w));
 	for (i = 0; i < STRESS_CYCLES && now_s() - start < STRESS_BUDGET_S; i++) {
 		int fd = i & 1 ? w.fds[0] : quiet;
 		uint32_t len = i & 2 ? 4 : 0;
 
-		ret = ioeventfd(self->pt, fd, DB_GPA, len, 0, 0);
+		ret = ioeventfd(self->vm.pt, fd, DB_GPA, len, 0, 0);
 		if (ret) {
 			err = errno;
 			break;
 		}
-		ret = ioeventfd(self->pt, fd, DB_GPA, len, 0, IOE_DEASSIGN);
+		ret = ioeventfd(self->vm.pt, fd, DB_GPA, len, 0, IOE_DEASSIGN);
 		if (ret) {
 			err = errno;
 			break;
@@ -2334,7 +2052,7 @@ TEST_F_TIMEOUT(ev, stress_close_partition_while_writing, 120)
 	for (i = 0; i < 40 && now_s() - start < STRESS_BUDGET_S; i++) {
 		int pt, vp;
 
-		pt = create_partition(self->sys_fd, true);
+		pt = create_partition(self->vm.sys_fd, true);
 		if (pt < 0) {
 			failed = errno;
 			break;
@@ -2365,16 +2083,16 @@ TEST_F_TIMEOUT(ev, stress_close_partition_while_writing, 120)
 	sleep_ms(20);
 	c0 = hcalls(HVCALL_ASSERT_VIRTUAL_INTERRUPT);
 	sleep_ms(200);
-	if (self->on_hvsim)
+	if (self->vm.on_hvsim)
 		EXPECT_EQ(0, asserts_since(c0, 0, 0)) TH_LOG("injections after release");
 	writer_stop(&w);
 	EXPECT_EQ(0, failed) TH_LOG("round %d: %s", rounds, strerror(failed));
 	EXPECT_EQ(0, w.err) TH_LOG("eventfd write: %s", strerror(w.err));
 	/* The eventfds are free: they can be assigned here. */
-	ASSERT_OK(set_routes(self->pt, e, 2));
-	EXPECT_OK(irqfd(self->pt, w.fds[0], 1, 0, -1));
-	EXPECT_OK(irqfd(self->pt, w.fds[1], 2, IRQFD_RESAMPLE, rfd));
-	EXPECT_OK(ioeventfd(self->pt, w.fds[2], DB_GPA, 4, 0, 0));
+	ASSERT_OK(set_routes(self->vm.pt, e, 2));
+	EXPECT_OK(irqfd(self->vm.pt, w.fds[0], 1, 0, -1));
+	EXPECT_OK(irqfd(self->vm.pt, w.fds[1], 2, IRQFD_RESAMPLE, rfd));
+	EXPECT_OK(ioeventfd(self->vm.pt, w.fds[2], DB_GPA, 4, 0, 0));
 	TH_LOG("%d partitions closed under %ld eventfd writes in %.1f s", rounds, w.writes,
 	       now_s() - start);
 	for (i = 0; i < 3; i++)
@@ -2393,7 +2111,7 @@ TEST_F(ev, close_partition_fd_while_writer_writes)
 		w.fds[i] = efd_new();
 		ASSERT_GE(w.fds[i], 0);
 	}
-	pt = create_partition(self->sys_fd, false);
+	pt = create_partition(self->vm.sys_fd, false);
 	ASSERT_GE(pt, 0);
 	ASSERT_OK(set_route(pt, e));
 	ASSERT_OK(irqfd(pt, w.fds[0], 1, 0, -1));

@@ -13,22 +13,6 @@
 #define SZ_2M		(2ULL << 20)
 #define PAGES_2M	512
 
-/* hvsim's id of the most recently created partition. */
-static uint64_t newest_partition_id(void)
-{
-	char line[512];
-	uint64_t id, max = 0;
-	FILE *f = fopen(HVSIM_DEBUGFS "/partitions", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "partition %lx", &id) == 1 && id > max)
-			max = id;
-	fclose(f);
-	return max;
-}
-
 /* The driver's own view of a region: entries/large/metadata by gfn. */
 static bool region_info(uint64_t pt_id, uint64_t gfn, long *entries, long *large,
 			long *metadata)
@@ -92,7 +76,7 @@ FIXTURE_SETUP(mem)
 	ASSERT_GE(self->sys_fd, 0);
 	self->pt = create_partition(self->sys_fd, true);
 	ASSERT_GE(self->pt, 0) TH_LOG("create: %s", strerror(errno));
-	self->pt_id = newest_partition_id();
+	self->pt_id = hvsim_newest_partition();
 	self->buf_size = 64 * HV_PAGE;
 	self->buf = map_anon(self->buf_size, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, self->buf);

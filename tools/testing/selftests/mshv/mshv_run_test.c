@@ -22,74 +22,12 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-#include "mshv_util.h"
+#include "mshv_guest.h"
 
 #define HVCALL_INSTALL_INTERCEPT	0x004d
-#define HVCALL_GET_VP_REGISTERS		0x0050
-#define HVCALL_SET_VP_REGISTERS		0x0051
 
 #define HV_INTERCEPT_ACCESS_MASK_EXECUTE	0x4
 #define HV_INTERCEPT_TYPE_X64_CPUID		2
-
-/* Message types (hv-abi.md §13.3). */
-#define HVMSG_UNMAPPED_GPA		0x80000000
-#define HVMSG_GPA_INTERCEPT		0x80000001
-#define HVMSG_X64_IO_PORT_INTERCEPT	0x80010000
-#define HVMSG_X64_CPUID_INTERCEPT	0x80010002
-#define HVMSG_X64_HALT			0x80010007
-
-/* intercept_access_type */
-#define ACCESS_READ		0	/* also IN */
-#define ACCESS_WRITE		1	/* also OUT */
-#define ACCESS_EXECUTE		2
-
-/* execution_state bits */
-#define EXEC_CR0_PE		(1 << 2)
-#define EXEC_EFER_LMA		(1 << 4)
-
-/* Register names (hv-abi.md §11.4.1). */
-#define HV_X64_REGISTER_RAX	0x00020000
-#define HV_X64_REGISTER_RCX	0x00020001
-#define HV_X64_REGISTER_RDX	0x00020002
-#define HV_X64_REGISTER_RBX	0x00020003
-#define HV_X64_REGISTER_RSP	0x00020004
-#define HV_X64_REGISTER_RSI	0x00020006
-#define HV_X64_REGISTER_RDI	0x00020007
-#define HV_X64_REGISTER_RIP	0x00020010
-#define HV_X64_REGISTER_RFLAGS	0x00020011
-#define HV_X64_REGISTER_CR0	0x00040000
-#define HV_X64_REGISTER_CR3	0x00040002
-#define HV_X64_REGISTER_CR4	0x00040003
-#define HV_X64_REGISTER_ES	0x00060000
-#define HV_X64_REGISTER_CS	0x00060001
-#define HV_X64_REGISTER_SS	0x00060002
-#define HV_X64_REGISTER_DS	0x00060003
-#define HV_X64_REGISTER_EFER	0x00080001
-
-/* Register page (hv-abi.md §11.7). */
-#define RP_VERSION		0
-#define RP_ISVALID		2
-#define RP_DIRTY		4
-#define RP_GP(i)		(8 + 8 * (i))	/* rax rcx rdx rbx rsp rbp rsi rdi r8.. */
-#define RP_RIP			136
-#define RP_RFLAGS		144
-#define RP_DIRTY_GP		(1u << 0)
-#define RP_DIRTY_IP		(1u << 1)
-#define GP_RAX			0
-#define GP_RCX			1
-#define GP_RDX			2
-#define GP_RBX			3
-
-/* x86 */
-#define RFLAGS_FIXED		0x2ULL
-#define RFLAGS_IF		0x200ULL
-#define RFLAGS_IOPL3		0x3000ULL
-#define CR0_PE			0x1ULL
-#define CR0_ET			0x10ULL
-#define CR0_PG			0x80000000ULL
-#define CR4_PAE			0x20ULL
-#define EFER_LME		0x100ULL
-#define EFER_LMA		0x400ULL
 
 /*
  * Guest physical layout: 64 KiB of RAM at GPA 0 with the long-mode page
@@ -98,7 +36,6 @@
  * identity-mapped and GVA 2-4 MiB maps GPA 1 GiB, which is unmapped: so an
  * access there has a GVA different from its GPA.
  */
-#define RAM_SIZE		0x10000ULL
 #define PML4_GPA		0x1000ULL
 #define PDPT_GPA		0x2000ULL
 #define PD_GPA			0x3000ULL
@@ -114,226 +51,17 @@
 #define REAL_CS			0x0700
 #define REAL_DS			0x0100
 #define REAL_ES			0x0200
-#define FLAT_CS			0x08
-#define FLAT_DS			0x10
 #define FLAT_ES			0x18
 #define USER_CS			0x1b
 #define USER_DS			0x23
 
 #define SEG_CODE16		0x009b	/* P, S, execute/read, accessed */
 #define SEG_DATA16		0x0093	/* P, S, read/write, accessed */
-#define SEG_CODE32		0xc09b	/* + D/B, G */
-#define SEG_DATA32		0xc093
 #define SEG_CODE32_DPL3		0xc0fb
 #define SEG_DATA32_DPL3		0xc0f3
 #define SEG_CODE64		0xa09b	/* P, S, execute/read, accessed, L, G */
 
 enum mode { MODE_REAL, MODE_PROT32, MODE_USER32, MODE_LONG };
-
-/* TLFS message layouts (hv-abi.md §13.1, §13.4). */
-struct hv_seg {
-	uint64_t base;
-	uint32_t limit;
-	uint16_t selector;
-	uint16_t attributes;
-};
-
-struct icpt_header {
-	uint32_t vp_index;
-	uint8_t insn_len_cr8;	/* bits 0-3 instruction length, 4-7 CR8 */
-	uint8_t access_type;
-	uint16_t exec_state;
-	struct hv_seg cs;
-	uint64_t rip;
-	uint64_t rflags;
-};
-
-struct io_payload {
-	struct icpt_header h;
-	uint16_t port;
-	uint8_t access_info;	/* bits 0-2 size, 3 string, 4 rep */
-	uint8_t insn_count;
-	uint32_t rsvd;
-	uint64_t rax;
-	uint8_t insn[16];
-	struct hv_seg ds;
-	struct hv_seg es;
-	uint64_t rcx;
-	uint64_t rsi;
-	uint64_t rdi;
-};
-
-struct mem_payload {
-	struct icpt_header h;
-	uint32_t cache_type;
-	uint8_t insn_count;
-	uint8_t access_info;	/* bit 0 gva valid, bit 1 gva->gpa valid */
-	uint8_t tpr;
-	uint8_t rsvd;
-	uint64_t gva;
-	uint64_t gpa;
-	uint8_t insn[16];
-};
-
-struct cpuid_payload {
-	struct icpt_header h;
-	uint64_t rax, rcx, rdx, rbx;
-	uint64_t def_rax, def_rcx, def_rdx, def_rbx;
-};
-
-struct hv_msg {
-	uint32_t type;
-	uint8_t payload_size;
-	uint8_t flags;
-	uint16_t rsvd;
-	uint64_t sender;
-	union {
-		uint8_t payload[240];
-		struct icpt_header h;
-		struct io_payload io;
-		struct mem_payload mem;
-		struct cpuid_payload cpuid;
-	};
-};
-
-_Static_assert(sizeof(struct hv_msg) == MSHV_RUN_VP_BUF_SZ, "hv_message");
-_Static_assert(sizeof(struct icpt_header) == 40, "intercept header");
-_Static_assert(sizeof(struct io_payload) == 128, "io payload");
-_Static_assert(sizeof(struct mem_payload) == 80, "memory payload");
-_Static_assert(sizeof(struct cpuid_payload) == 104, "cpuid payload");
-_Static_assert(offsetof(struct hv_msg, h.rip) == 16 + 24, "header rip");
-_Static_assert(offsetof(struct hv_msg, io.rax) == 16 + 48, "io rax");
-_Static_assert(offsetof(struct hv_msg, io.rdi) == 16 + 120, "io rdi");
-_Static_assert(offsetof(struct hv_msg, mem.gpa) == 16 + 56, "mem gpa");
-_Static_assert(offsetof(struct hv_msg, cpuid.def_rbx) == 16 + 96, "cpuid");
-
-/* A SET_VP_REGISTERS element (hv_register_assoc, 32 bytes). */
-struct reg {
-	uint32_t name;
-	uint32_t rsvd;
-	uint64_t rsvd2;
-	uint64_t lo;
-	uint64_t hi;
-};
-
-#define REG(n, v)	{ .name = (n), .lo = (v) }
-#define SEG(n, base, limit, sel, attr) { .name = (n), .lo = (base),	\
-	.hi = (uint64_t)(limit) | (uint64_t)(sel) << 32 | (uint64_t)(attr) << 48 }
-#define MAX_REGS	32
-
-/* ---------------------------------------------------------------- util -- */
-
-static atomic_int sigusr1_count;
-
-static void on_sigusr1(int sig)
-{
-	atomic_fetch_add(&sigusr1_count, 1);
-}
-
-/* SIGUSR1 without SA_RESTART: a blocked ioctl returns EINTR. */
-static int install_sigusr1(void)
-{
-	struct sigaction sa = { .sa_handler = on_sigusr1 };
-
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;
-	return sigaction(SIGUSR1, &sa, NULL);
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void sleep_us(long us)
-{
-	struct timespec t = { us / 1000000, (us % 1000000) * 1000 };
-
-	while (nanosleep(&t, &t) == -1 && errno == EINTR)
-		;
-}
-
-static void sleep_ms(long ms)
-{
-	sleep_us(ms * 1000);
-}
-
-/* hvsim's id of the most recently created partition; 0 if not on hvsim. */
-static uint64_t hvsim_newest_partition(void)
-{
-	char line[512];
-	uint64_t id, max = 0;
-	FILE *f = fopen(HVSIM_DEBUGFS "/partitions", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "partition %lx", &id) == 1 && id > max)
-			max = id;
-	fclose(f);
-	return max;
-}
-
-static int create_vp(int pt, uint32_t index)
-{
-	struct mshv_create_vp vp = { .vp_index = index };
-
-	return ioctl(pt, MSHV_CREATE_VP, &vp);
-}
-
-static uint8_t *map_regs(int vp)
-{
-	void *p = mmap(NULL, HV_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vp,
-		       MSHV_VP_MMAP_OFFSET_REGISTERS * HV_PAGE);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/* HVCALL_SET_VP_REGISTERS of @n registers; -1 (errno EIO) on a short call. */
-static int set_regs(int vp_fd, uint32_t vp, const struct reg *r, unsigned int n)
-{
-	uint8_t in[16 + 32 * MAX_REGS];
-	struct mshv_root_hvcall call;
-	int ret;
-
-	if (n > MAX_REGS) {
-		errno = EINVAL;
-		return -1;
-	}
-	memset(in, 0, 16);
-	memcpy(in + 8, &vp, sizeof(vp));
-	memcpy(in + 16, r, 32 * n);
-	ret = root_hvcall(vp_fd, &call, HVCALL_SET_VP_REGISTERS, n, in,
-			  16 + 32 * n, NULL, 0);
-	if (!ret && (call.status != HV_STATUS_SUCCESS || call.reps != n)) {
-		errno = EIO;
-		return -1;
-	}
-	return ret;
-}
-
-static int set_reg(int vp_fd, uint32_t vp, uint32_t name, uint64_t value)
-{
-	struct reg r = REG(name, value);
-
-	return set_regs(vp_fd, vp, &r, 1);
-}
-
-static int get_reg(int vp_fd, uint32_t vp, uint32_t name, uint64_t *value)
-{
-	struct mshv_root_hvcall call;
-	uint32_t in[5] = { 0, 0, vp, 0, name };
-	uint64_t out[2] = { 0, 0 };
-	int ret;
-
-	ret = root_hvcall(vp_fd, &call, HVCALL_GET_VP_REGISTERS, 1, in,
-			  sizeof(in), out, sizeof(out));
-	*value = out[0];
-	return ret;
-}
 
 /* Address of code byte @off in the segment the mode runs it with. */
 static uint64_t code_rip(enum mode mode, uint64_t off)
@@ -416,63 +144,23 @@ static int setup_vp(int vp_fd, uint32_t vp, enum mode mode, uint64_t off,
 	return set_regs(vp_fd, vp, r, n + n_extra);
 }
 
-/* One MSHV_RUN_VP, retried while it says EAGAIN. */
-static int run_vp(int vp, struct hv_msg *m)
-{
-	struct mshv_run_vp run;
-	int ret, tries = 0;
-
-	do {
-		memset(&run, 0xcc, sizeof(run));
-		ret = ioctl(vp, MSHV_RUN_VP, &run);
-	} while (ret == -1 && errno == EAGAIN && ++tries < 1000);
-	if (!ret)
-		memcpy(m, &run, sizeof(*m));
-	return ret;
-}
-
-static uint64_t *rp64(uint8_t *regs, unsigned int off)
-{
-	return (uint64_t *)(regs + off);
-}
-
-static uint32_t *rp_dirty(uint8_t *regs)
-{
-	return (uint32_t *)(regs + RP_DIRTY);
-}
-
-/* The VMM's part of an intercept: step past the instruction. */
-static void skip_insn(uint8_t *regs, const struct hv_msg *m)
-{
-	*rp64(regs, RP_RIP) = m->h.rip + (m->h.insn_len_cr8 & 0xf);
-	*rp_dirty(regs) |= RP_DIRTY_IP;
-}
-
-static void page_set_gp(uint8_t *regs, unsigned int gp, uint64_t v)
-{
-	*rp64(regs, RP_GP(gp)) = v;
-	*rp_dirty(regs) |= RP_DIRTY_GP;
-}
-
 /* ------------------------------------------------------------- fixture -- */
 
 FIXTURE(run) {
-	int sys_fd;
-	int pt;
-	int vp;			/* VP 0 */
-	uint8_t *regs;		/* VP 0's register page */
-	uint8_t *ram;
-	uint64_t pt_id;		/* 0: unknown (not on hvsim) */
-	bool on_hvsim;
-	struct hvsim_stats before;
+	struct guest_vm vm;
 };
 
-static void write_page_tables(uint8_t *ram)
+/*
+ * HLT everywhere, so that a runaway guest stops with a HALT message, and
+ * the long-mode page tables.
+ */
+static void fill_ram(uint8_t *ram)
 {
 	uint64_t *pml4 = (uint64_t *)(ram + PML4_GPA);
 	uint64_t *pdpt = (uint64_t *)(ram + PDPT_GPA);
 	uint64_t *pd = (uint64_t *)(ram + PD_GPA);
 
+	memset(ram, 0xf4, RAM_SIZE);
 	memset(ram + PML4_GPA, 0, 3 * HV_PAGE);
 	pml4[0] = PDPT_GPA | PTE_P_RW;
 	pdpt[0] = PD_GPA | PTE_P_RW;
@@ -482,56 +170,17 @@ static void write_page_tables(uint8_t *ram)
 
 FIXTURE_SETUP(run)
 {
-	self->sys_fd = -1;
-	self->pt = -1;
-	self->vp = -1;
-	self->on_hvsim = hvsim_stats(&self->before);
-	ASSERT_EQ(0, install_sigusr1());
-	self->sys_fd = open("/dev/mshv", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(self->sys_fd, 0);
-	self->pt = create_partition(self->sys_fd, true);
-	ASSERT_GE(self->pt, 0) TH_LOG("create: %s", strerror(errno));
-	self->pt_id = hvsim_newest_partition();
-
-	self->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->ram);
-	/* HLT everywhere: a runaway guest stops with a HALT message. */
-	memset(self->ram, 0xf4, RAM_SIZE);
-	write_page_tables(self->ram);
-	ASSERT_EQ(0, set_memory(self->pt, 0, self->ram, RAM_SIZE, MEM_RW))
-		TH_LOG("map RAM: %s", strerror(errno));
-
-	self->vp = create_vp(self->pt, 0);
-	ASSERT_GE(self->vp, 0) TH_LOG("create VP 0: %s", strerror(errno));
-	self->regs = map_regs(self->vp);
-	ASSERT_NE(NULL, self->regs);
+	guest_vm_setup(_metadata, &self->vm, fill_ram);
 }
 
 FIXTURE_TEARDOWN(run)
 {
-	struct hvsim_stats after;
-
-	if (self->regs)
-		munmap(self->regs, HV_PAGE);
-	if (self->vp >= 0)
-		close(self->vp);
-	if (self->pt >= 0)
-		close(self->pt);
-	if (self->sys_fd >= 0)
-		close(self->sys_fd);
-	if (self->ram && self->ram != MAP_FAILED)
-		munmap(self->ram, RAM_SIZE);
-	if (self->on_hvsim && hvsim_stats(&after)) {
-		EXPECT_EQ(self->before.partitions, after.partitions);
-		EXPECT_EQ(self->before.child_deposited, after.child_deposited);
-		EXPECT_EQ(self->before.mapped4k, after.mapped4k);
-	}
+	guest_vm_teardown(_metadata, &self->vm);
 }
 
 static void load_code(FIXTURE_DATA(run) *self, const uint8_t *code, size_t len)
 {
-	memcpy(self->ram + CODE_GPA, code, len);
+	memcpy(self->vm.ram + CODE_GPA, code, len);
 }
 
 /* Fields every intercept message has. */
@@ -541,8 +190,8 @@ static void check_header(struct __test_metadata *_metadata, FIXTURE_DATA(run) *s
 {
 	EXPECT_EQ(type, m->type) TH_LOG("message type %#x", m->type);
 	EXPECT_EQ(size, m->payload_size);
-	if (self->pt_id)
-		EXPECT_EQ(self->pt_id, m->sender);
+	if (self->vm.pt_id)
+		EXPECT_EQ(self->vm.pt_id, m->sender);
 	EXPECT_EQ(vp, m->h.vp_index);
 	EXPECT_EQ(rip, m->h.rip);
 	EXPECT_EQ(0, m->h.insn_len_cr8 >> 4);	/* CR8 */
@@ -604,7 +253,7 @@ static void expect_halt(struct __test_metadata *_metadata, FIXTURE_DATA(run) *se
 {
 	struct hv_msg m;
 
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_HALT, 40, 0, rip);
 	EXPECT_EQ(1, m.h.insn_len_cr8 & 0xf);
 }
@@ -658,7 +307,7 @@ static void check_io(struct __test_metadata *_metadata, FIXTURE_DATA(run) *self,
 	EXPECT_EQ(IO_RCX, m->io.rcx);
 	EXPECT_EQ(IO_RSI, m->io.rsi);
 	EXPECT_EQ(IO_RDI, m->io.rdi);
-	check_regpage(_metadata, self->regs, m);
+	check_regpage(_metadata, self->vm.regs, m);
 }
 
 /* OUT, IN (the VMM supplies the value), OUT of that value, HLT. */
@@ -674,25 +323,25 @@ static void io_round_trip(struct __test_metadata *_metadata, FIXTURE_DATA(run) *
 	struct hv_msg m;
 
 	load_code(self, p->code, p->code_len);
-	ASSERT_EQ(0, setup_vp(self->vp, 0, p->mode, 0, RFLAGS_FIXED, extra,
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, p->mode, 0, RFLAGS_FIXED, extra,
 			      ARRAY_SIZE(extra))) TH_LOG("%s", strerror(errno));
 
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_io(_metadata, self, p, &p->out1, &m);
-	skip_insn(self->regs, &m);
+	skip_insn(self->vm.regs, &m);
 
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_io(_metadata, self, p, &p->in, &m);
-	page_set_gp(self->regs, GP_RAX, p->in_result);
-	skip_insn(self->regs, &m);
+	page_set_gp(self->vm.regs, GP_RAX, p->in_result);
+	skip_insn(self->vm.regs, &m);
 
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_io(_metadata, self, p, &p->out2, &m);
-	skip_insn(self->regs, &m);
+	skip_insn(self->vm.regs, &m);
 
 	expect_halt(_metadata, self, code_rip(p->mode, p->hlt_off));
 	/* The VP stays halted with RIP past the HLT. */
-	EXPECT_EQ(code_rip(p->mode, p->hlt_off + 1), *rp64(self->regs, RP_RIP));
+	EXPECT_EQ(code_rip(p->mode, p->hlt_off + 1), *rp64(self->vm.regs, RP_RIP));
 }
 
 TEST_F(run, io_real_mode)
@@ -780,9 +429,9 @@ TEST_F(run, io_user_mode)
 	struct hv_msg m;
 
 	load_code(self, code, sizeof(code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_USER32, 0,
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_USER32, 0,
 			      RFLAGS_FIXED | RFLAGS_IOPL3, NULL, 0));
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0, CODE_GPA);
 	EXPECT_EQ(3 | EXEC_CR0_PE, m.h.exec_state);	/* CPL 3 */
 	check_cs(_metadata, &m, mode_cs(MODE_USER32));
@@ -808,10 +457,10 @@ TEST_F(run, reset_vector)
 	ASSERT_NE(MAP_FAILED, top);
 	memset(top, 0xf4, HV_PAGE);
 	memcpy(top + 0xff0, code, sizeof(code));
-	ASSERT_EQ(0, set_memory(self->pt, 0xfffff, top, HV_PAGE, MEM_RW))
+	ASSERT_EQ(0, set_memory(self->vm.pt, 0xfffff, top, HV_PAGE, MEM_RW))
 		TH_LOG("%s", strerror(errno));
 
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0, 0xfff2);
 	EXPECT_EQ(2, m.h.insn_len_cr8 & 0xf);
 	EXPECT_EQ(ACCESS_WRITE, m.h.access_type);
@@ -822,11 +471,11 @@ TEST_F(run, reset_vector)
 	EXPECT_EQ(1, m.io.access_info);
 	EXPECT_EQ(0x5a, m.io.rax);
 	check_insn(_metadata, m.io.insn, m.io.insn_count, code + 2, 2);
-	check_regpage(_metadata, self->regs, &m);
-	skip_insn(self->regs, &m);
+	check_regpage(_metadata, self->vm.regs, &m);
+	skip_insn(self->vm.regs, &m);
 	expect_halt(_metadata, self, 0xfff4);
 
-	EXPECT_EQ(0, set_memory(self->pt, 0xfffff, top, HV_PAGE, MEM_UNMAP));
+	EXPECT_EQ(0, set_memory(self->vm.pt, 0xfffff, top, HV_PAGE, MEM_UNMAP));
 	munmap(top, HV_PAGE);
 }
 
@@ -854,13 +503,13 @@ TEST_F(run, mmio)
 	ASSERT_NE(MAP_FAILED, ro);
 	memset(ro, 0, HV_PAGE);
 	*(uint32_t *)ro = 0x600df00d;
-	ASSERT_EQ(0, set_memory(self->pt, RO_GPA / HV_PAGE, ro, HV_PAGE, 0))
+	ASSERT_EQ(0, set_memory(self->vm.pt, RO_GPA / HV_PAGE, ro, HV_PAGE, 0))
 		TH_LOG("%s", strerror(errno));
 	load_code(self, code, sizeof(code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_LONG, 0, RFLAGS_FIXED, NULL, 0));
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_LONG, 0, RFLAGS_FIXED, NULL, 0));
 
 	/* Read of an unmapped GPA: the VMM emulates it. */
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_UNMAPPED_GPA, 80, 0, CODE_GPA + 0x05);
 	EXPECT_EQ(2, m.h.insn_len_cr8 & 0xf);
 	EXPECT_EQ(ACCESS_READ, m.h.access_type);
@@ -869,14 +518,14 @@ TEST_F(run, mmio)
 	EXPECT_EQ(MMIO_GPA + 0x10, m.mem.gpa);
 	EXPECT_EQ(3, m.mem.access_info & 3);
 	check_insn(_metadata, m.mem.insn, m.mem.insn_count, code + 0x05, 2);
-	check_regpage(_metadata, self->regs, &m);
-	page_set_gp(self->regs, GP_RAX, 0x7e57da7a);
-	skip_insn(self->regs, &m);
+	check_regpage(_metadata, self->vm.regs, &m);
+	page_set_gp(self->vm.regs, GP_RAX, 0x7e57da7a);
+	skip_insn(self->vm.regs, &m);
 	EXPECT_EQ(0x7e57da7a,
-		  expect_out(_metadata, self->vp, self->regs, 0x10, 4, CODE_GPA + 0x07));
+		  expect_out(_metadata, self->vm.vp, self->vm.regs, 0x10, 4, CODE_GPA + 0x07));
 
 	/* Write of an unmapped GPA. */
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_UNMAPPED_GPA, 80, 0, CODE_GPA + 0x09);
 	EXPECT_EQ(7, m.h.insn_len_cr8 & 0xf);
 	EXPECT_EQ(ACCESS_WRITE, m.h.access_type);
@@ -884,10 +533,10 @@ TEST_F(run, mmio)
 	EXPECT_EQ(MMIO_GPA + 0x14, m.mem.gpa);
 	EXPECT_EQ(3, m.mem.access_info & 3);
 	check_insn(_metadata, m.mem.insn, m.mem.insn_count, code + 0x09, 7);
-	skip_insn(self->regs, &m);
+	skip_insn(self->vm.regs, &m);
 
 	/* Write of a read-only page: GPA_INTERCEPT, nothing written. */
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_GPA_INTERCEPT, 80, 0, CODE_GPA + 0x15);
 	EXPECT_EQ(2, m.h.insn_len_cr8 & 0xf);
 	EXPECT_EQ(ACCESS_WRITE, m.h.access_type);
@@ -896,14 +545,14 @@ TEST_F(run, mmio)
 	EXPECT_EQ(3, m.mem.access_info & 3);
 	check_insn(_metadata, m.mem.insn, m.mem.insn_count, code + 0x15, 2);
 	EXPECT_EQ(0x600df00d, *(uint32_t *)ro);
-	skip_insn(self->regs, &m);
+	skip_insn(self->vm.regs, &m);
 
 	/* Reading it is fine. */
 	EXPECT_EQ(0x600df00d,
-		  expect_out(_metadata, self->vp, self->regs, 0x11, 4, CODE_GPA + 0x19));
+		  expect_out(_metadata, self->vm.vp, self->vm.regs, 0x11, 4, CODE_GPA + 0x19));
 
 	/* Executing from it is not. */
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_GPA_INTERCEPT, 80, 0, RO_GPA);
 	EXPECT_EQ(ACCESS_EXECUTE, m.h.access_type);
 	EXPECT_EQ(RO_GPA, m.mem.gpa);
@@ -911,7 +560,7 @@ TEST_F(run, mmio)
 	EXPECT_EQ(1, m.mem.access_info & 1);
 	EXPECT_EQ(0x600df00d, *(uint32_t *)ro);
 
-	EXPECT_EQ(0, set_memory(self->pt, RO_GPA / HV_PAGE, ro, HV_PAGE, MEM_UNMAP));
+	EXPECT_EQ(0, set_memory(self->vm.pt, RO_GPA / HV_PAGE, ro, HV_PAGE, MEM_UNMAP));
 	munmap(ro, HV_PAGE);
 }
 
@@ -927,21 +576,21 @@ TEST_F(run, halt_with_interrupts_off)
 	struct hv_msg m;
 
 	load_code(self, code, sizeof(code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_HALT, 40, 0, CODE_GPA + 1);
 	EXPECT_EQ(1, m.h.insn_len_cr8 & 0xf);
 	EXPECT_EQ(EXEC_CR0_PE, m.h.exec_state);
 	check_cs(_metadata, &m, mode_cs(MODE_PROT32));
 	EXPECT_EQ(RFLAGS_FIXED, m.h.rflags);
-	EXPECT_EQ(1, *(uint16_t *)(self->regs + RP_VERSION));
-	EXPECT_EQ(1, self->regs[RP_ISVALID]);
-	EXPECT_EQ(0, *rp_dirty(self->regs));
+	EXPECT_EQ(1, *(uint16_t *)(self->vm.regs + RP_VERSION));
+	EXPECT_EQ(1, self->vm.regs[RP_ISVALID]);
+	EXPECT_EQ(0, *rp_dirty(self->vm.regs));
 	/* The VP is halted past the HLT ... */
-	EXPECT_EQ(CODE_GPA + 2, *rp64(self->regs, RP_RIP));
+	EXPECT_EQ(CODE_GPA + 2, *rp64(self->vm.regs, RP_RIP));
 
 	/* ... and with IF still 0 it halts again. */
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	EXPECT_EQ(HVMSG_X64_HALT, m.type);
 	EXPECT_EQ(40, m.payload_size);
 }
@@ -996,10 +645,10 @@ TEST_F(run, halt_with_interrupts_on_waits_for_a_signal)
 	int ret, err;
 
 	load_code(self, code, sizeof(code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_PROT32, 0,
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_PROT32, 0,
 			      RFLAGS_FIXED | RFLAGS_IF, NULL, 0));
 	ASSERT_EQ(0, start_killer(&k, 200));
-	ret = ioctl(self->vp, MSHV_RUN_VP, &run);
+	ret = ioctl(self->vm.vp, MSHV_RUN_VP, &run);
 	err = errno;
 	done = now_s();
 	stop_killer(&k);
@@ -1066,19 +715,19 @@ TEST_F(run, cpuid_intercept)
 	struct hv_msg m;
 
 	load_code(self, code, sizeof(code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
 
 	/* Without an intercept CPUID completes in the hypervisor. */
-	a = expect_out(_metadata, self->vp, self->regs, 0x10, 4, CODE_GPA + 0x07);
-	b = expect_out(_metadata, self->vp, self->regs, 0x10, 4, CODE_GPA + 0x0b);
-	c = expect_out(_metadata, self->vp, self->regs, 0x10, 4, CODE_GPA + 0x0f);
-	d = expect_out(_metadata, self->vp, self->regs, 0x10, 4, CODE_GPA + 0x13);
+	a = expect_out(_metadata, self->vm.vp, self->vm.regs, 0x10, 4, CODE_GPA + 0x07);
+	b = expect_out(_metadata, self->vm.vp, self->vm.regs, 0x10, 4, CODE_GPA + 0x0b);
+	c = expect_out(_metadata, self->vm.vp, self->vm.regs, 0x10, 4, CODE_GPA + 0x0f);
+	d = expect_out(_metadata, self->vm.vp, self->vm.regs, 0x10, 4, CODE_GPA + 0x13);
 
-	ASSERT_EQ(0, install_cpuid_intercept(self->pt, 1, &status))
+	ASSERT_EQ(0, install_cpuid_intercept(self->vm.pt, 1, &status))
 		TH_LOG("%s status %#x", strerror(errno), status);
 	EXPECT_EQ(HV_STATUS_SUCCESS, status);
 
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_CPUID_INTERCEPT, 104, 0,
 		     CODE_GPA + 0x1f);
 	EXPECT_EQ(2, m.h.insn_len_cr8 & 0xf);
@@ -1093,24 +742,24 @@ TEST_F(run, cpuid_intercept)
 	EXPECT_EQ(b, m.cpuid.def_rbx);
 	EXPECT_EQ(c, m.cpuid.def_rcx);
 	EXPECT_EQ(d, m.cpuid.def_rdx);
-	check_regpage(_metadata, self->regs, &m);
+	check_regpage(_metadata, self->vm.regs, &m);
 
 	/* The VMM's result. */
-	page_set_gp(self->regs, GP_RAX, 0xa1);
-	page_set_gp(self->regs, GP_RBX, 0xb2);
-	page_set_gp(self->regs, GP_RCX, 0xc3);
-	page_set_gp(self->regs, GP_RDX, 0xd4);
-	skip_insn(self->regs, &m);
-	EXPECT_EQ(0xa1, expect_out(_metadata, self->vp, self->regs, 0x11, 4,
+	page_set_gp(self->vm.regs, GP_RAX, 0xa1);
+	page_set_gp(self->vm.regs, GP_RBX, 0xb2);
+	page_set_gp(self->vm.regs, GP_RCX, 0xc3);
+	page_set_gp(self->vm.regs, GP_RDX, 0xd4);
+	skip_insn(self->vm.regs, &m);
+	EXPECT_EQ(0xa1, expect_out(_metadata, self->vm.vp, self->vm.regs, 0x11, 4,
 				   CODE_GPA + 0x21));
-	EXPECT_EQ(0xb2, expect_out(_metadata, self->vp, self->regs, 0x11, 4,
+	EXPECT_EQ(0xb2, expect_out(_metadata, self->vm.vp, self->vm.regs, 0x11, 4,
 				   CODE_GPA + 0x25));
-	EXPECT_EQ(0xc3, expect_out(_metadata, self->vp, self->regs, 0x11, 4,
+	EXPECT_EQ(0xc3, expect_out(_metadata, self->vm.vp, self->vm.regs, 0x11, 4,
 				   CODE_GPA + 0x29));
-	EXPECT_EQ(0xd4, expect_out(_metadata, self->vp, self->regs, 0x11, 4,
+	EXPECT_EQ(0xd4, expect_out(_metadata, self->vm.vp, self->vm.regs, 0x11, 4,
 				   CODE_GPA + 0x2d));
 	/* Another leaf is not intercepted. */
-	EXPECT_LE(1, expect_out(_metadata, self->vp, self->regs, 0x12, 4,
+	EXPECT_LE(1, expect_out(_metadata, self->vm.vp, self->vm.regs, 0x12, 4,
 				CODE_GPA + 0x33));
 	expect_halt(_metadata, self, CODE_GPA + 0x35);
 }
@@ -1135,19 +784,19 @@ TEST_F(run, register_page)
 		REG(HV_X64_REGISTER_RCX, 0xc0c0),
 		REG(HV_X64_REGISTER_RDX, 0xd0d0),
 	};
-	uint8_t *regs = self->regs;
+	uint8_t *regs = self->vm.regs;
 	uint64_t v;
 	struct hv_msg m;
 
 	load_code(self, code, sizeof(code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, extra,
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, extra,
 			      ARRAY_SIZE(extra)));
 	/* Hypercall writes show in the page, without dirty bits. */
 	EXPECT_EQ(0xb0b0, *rp64(regs, RP_GP(GP_RBX)));
 	EXPECT_EQ(CODE_GPA, *rp64(regs, RP_RIP));
 	EXPECT_EQ(0, *rp_dirty(regs));
 
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0, CODE_GPA);
 	check_regpage(_metadata, regs, &m);
 	EXPECT_EQ(0xa0a0, m.io.rax);
@@ -1158,7 +807,7 @@ TEST_F(run, register_page)
 	/* A dirty GP write reaches the guest. */
 	page_set_gp(regs, GP_RBX, 0x0b0b0b0b);
 	skip_insn(regs, &m);
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0,
 		     CODE_GPA + 4);
 	EXPECT_EQ(0x0b0b0b0b, m.io.rax);
@@ -1166,14 +815,14 @@ TEST_F(run, register_page)
 	EXPECT_EQ(0x0b0b0b0b, *rp64(regs, RP_GP(GP_RBX)));
 
 	/* SET_VP_REGISTERS on a stopped VP: mirrored in the page, clean. */
-	ASSERT_EQ(0, set_reg(self->vp, 0, HV_X64_REGISTER_RCX, 0x13579bdf));
-	ASSERT_EQ(0, set_reg(self->vp, 0, HV_X64_REGISTER_RIP, CODE_GPA + 6));
+	ASSERT_EQ(0, set_reg(self->vm.vp, 0, HV_X64_REGISTER_RCX, 0x13579bdf));
+	ASSERT_EQ(0, set_reg(self->vm.vp, 0, HV_X64_REGISTER_RIP, CODE_GPA + 6));
 	EXPECT_EQ(0x13579bdf, *rp64(regs, RP_GP(GP_RCX)));
 	EXPECT_EQ(CODE_GPA + 6, *rp64(regs, RP_RIP));
 	EXPECT_EQ(0, *rp_dirty(regs));
-	ASSERT_EQ(0, get_reg(self->vp, 0, HV_X64_REGISTER_RBX, &v));
+	ASSERT_EQ(0, get_reg(self->vm.vp, 0, HV_X64_REGISTER_RBX, &v));
 	EXPECT_EQ(0x0b0b0b0b, v);
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0,
 		     CODE_GPA + 8);
 	EXPECT_EQ(0x13579bdf, m.io.rax);
@@ -1182,7 +831,7 @@ TEST_F(run, register_page)
 	/* A page write without its dirty bit is not loaded ... */
 	*rp64(regs, RP_GP(GP_RDX)) = 0x5555;
 	skip_insn(regs, &m);
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0,
 		     CODE_GPA + 0xc);
 	EXPECT_EQ(0xd0d0, m.io.rax);
@@ -1209,10 +858,10 @@ TEST_F(run, signal_interrupts_a_spinning_guest)
 	int i, ret, err;
 
 	load_code(self, code, sizeof(code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, start_killer(&k, 100));
-		ret = ioctl(self->vp, MSHV_RUN_VP, &run);
+		ret = ioctl(self->vm.vp, MSHV_RUN_VP, &run);
 		err = errno;
 		done = now_s();
 		stop_killer(&k);
@@ -1225,8 +874,8 @@ TEST_F(run, signal_interrupts_a_spinning_guest)
 			       done - k.sent);
 	}
 	/* The VP is stopped and can be redirected and run on. */
-	ASSERT_EQ(0, set_reg(self->vp, 0, HV_X64_REGISTER_RIP, CODE_GPA + 2));
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, set_reg(self->vm.vp, 0, HV_X64_REGISTER_RIP, CODE_GPA + 2));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0,
 		     CODE_GPA + 2);
 	EXPECT_EQ(0x33, m.io.port);
@@ -1285,7 +934,7 @@ TEST_F(run, signal_storm_loses_no_intercept)
 	int ret = 0, err = 0;
 
 	load_code(self, code, sizeof(code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
 	atomic_store(&sigusr1_count, 0);
 	ASSERT_EQ(0, pthread_create(&thread, NULL, storm_fn, &s));
 	for (;;) {
@@ -1293,7 +942,7 @@ TEST_F(run, signal_storm_loses_no_intercept)
 			err = ETIMEDOUT;
 			break;
 		}
-		ret = ioctl(self->vp, MSHV_RUN_VP, &run);
+		ret = ioctl(self->vm.vp, MSHV_RUN_VP, &run);
 		if (ret == -1 && (errno == EINTR || errno == EAGAIN)) {
 			interrupted++;
 			continue;
@@ -1314,7 +963,7 @@ TEST_F(run, signal_storm_loses_no_intercept)
 			break;
 		}
 		seen++;
-		skip_insn(self->regs, &m);
+		skip_insn(self->vm.regs, &m);
 	}
 	atomic_store(&s.stop, 1);
 	pthread_join(thread, NULL);
@@ -1393,10 +1042,10 @@ TEST_F(run, sixty_four_vps_in_parallel)
 
 	memset(w, 0, sizeof(w));
 	load_code(self, code, sizeof(code));
-	w[0].fd = self->vp;
-	w[0].regs = self->regs;
+	w[0].fd = self->vm.vp;
+	w[0].regs = self->vm.regs;
 	for (i = 1; i < NR_PARALLEL_VPS; i++) {
-		w[i].fd = create_vp(self->pt, i);
+		w[i].fd = create_vp(self->vm.pt, i);
 		ASSERT_GE(w[i].fd, 0) TH_LOG("VP %d: %s", i, strerror(errno));
 		w[i].regs = map_regs(w[i].fd);
 		ASSERT_NE(NULL, w[i].regs);
@@ -1523,11 +1172,11 @@ static int start_spinners(FIXTURE_DATA(run) *self, struct spinner *s, int n)
 
 	load_code(self, spinner_code, sizeof(spinner_code));
 	/* The register page mapping holds the VP fd's file: drop it. */
-	munmap(self->regs, HV_PAGE);
-	self->regs = NULL;
+	munmap(self->vm.regs, HV_PAGE);
+	self->vm.regs = NULL;
 	for (i = 0; i < n; i++) {
 		s[i].index = i;
-		s[i].fd = i ? create_vp(self->pt, i) : self->vp;
+		s[i].fd = i ? create_vp(self->vm.pt, i) : self->vm.vp;
 		if (s[i].fd < 0)
 			return -1;
 		if (setup_vp(s[i].fd, i, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0))
@@ -1545,9 +1194,9 @@ static void partition_is_gone_and_another_works(struct __test_metadata *_metadat
 	struct hvsim_stats now;
 	int pt, vp;
 
-	if (self->on_hvsim && hvsim_stats(&now))
-		EXPECT_EQ(self->before.partitions, now.partitions);
-	pt = create_partition(self->sys_fd, true);
+	if (self->vm.on_hvsim && hvsim_stats(&now))
+		EXPECT_EQ(self->vm.before.partitions, now.partitions);
+	pt = create_partition(self->vm.sys_fd, true);
 	ASSERT_GE(pt, 0) TH_LOG("%s", strerror(errno));
 	vp = create_vp(pt, 0);
 	EXPECT_GE(vp, 0) TH_LOG("%s", strerror(errno));
@@ -1567,8 +1216,8 @@ TEST_F(run, close_partition_and_vp_fds_while_running)
 	sleep_ms(100);
 
 	/* The VP fds keep the partition: the VPs keep running. */
-	close(self->pt);
-	self->pt = -1;
+	close(self->vm.pt);
+	self->vm.pt = -1;
 	sleep_ms(50);
 	/* Close VP 1's fd while its thread is in RUN_VP. */
 	close(s[1].fd);
@@ -1600,8 +1249,8 @@ TEST_F(run, close_partition_and_vp_fds_while_running)
 		EXPECT_EQ(0x11, s[i].run2.io.port);
 	}
 	close(s[2].fd);
-	close(self->vp);
-	self->vp = -1;
+	close(self->vm.vp);
+	self->vm.vp = -1;
 	partition_is_gone_and_another_works(_metadata, self);
 }
 
@@ -1614,10 +1263,10 @@ TEST_F(run, close_every_fd_while_running)
 	ASSERT_EQ(0, start_spinners(self, s, 2)) TH_LOG("%s", strerror(errno));
 	ASSERT_TRUE(spinners_reach(s, 2, 1, false));
 	sleep_ms(100);
-	close(self->pt);
-	self->pt = -1;
-	close(self->vp);
-	self->vp = -1;
+	close(self->vm.pt);
+	self->vm.pt = -1;
+	close(self->vm.vp);
+	self->vm.vp = -1;
 	close(s[1].fd);
 	/* The last reference goes when the last RUN_VP returns. */
 	EXPECT_TRUE(spinners_reach(s, 2, 2, true));
@@ -1644,22 +1293,22 @@ TEST_F(run, bad_buffer_efault)
 	void *ro;
 
 	load_code(self, out_hlt_code, sizeof(out_hlt_code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
 	errno = 0;
-	EXPECT_EQ(-1, ioctl(self->vp, MSHV_RUN_VP, NULL));
+	EXPECT_EQ(-1, ioctl(self->vm.vp, MSHV_RUN_VP, NULL));
 	EXPECT_EQ(EFAULT, errno);
 	ro = mmap(NULL, HV_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
 	errno = 0;
-	EXPECT_EQ(-1, ioctl(self->vp, MSHV_RUN_VP, ro));
+	EXPECT_EQ(-1, ioctl(self->vm.vp, MSHV_RUN_VP, ro));
 	EXPECT_EQ(EFAULT, errno);
 	munmap(ro, HV_PAGE);
 
 	/* The OUT is neither lost nor skipped. */
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0, CODE_GPA);
 	EXPECT_EQ(0x10, m.io.port);
-	skip_insn(self->regs, &m);
+	skip_insn(self->vm.regs, &m);
 	expect_halt(_metadata, self, CODE_GPA + 2);
 }
 
@@ -1670,19 +1319,19 @@ TEST_F(run, other_process_gets_eio)
 	pid_t pid;
 
 	load_code(self, out_hlt_code, sizeof(out_hlt_code));
-	ASSERT_EQ(0, setup_vp(self->vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
+	ASSERT_EQ(0, setup_vp(self->vm.vp, 0, MODE_PROT32, 0, RFLAGS_FIXED, NULL, 0));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
 		struct mshv_run_vp run;
 
-		_exit(ioctl(self->vp, MSHV_RUN_VP, &run) == -1 && errno == EIO ? 0 : 1);
+		_exit(ioctl(self->vm.vp, MSHV_RUN_VP, &run) == -1 && errno == EIO ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	/* The child did not run the VP. */
-	ASSERT_EQ(0, run_vp(self->vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
+	ASSERT_EQ(0, run_vp(self->vm.vp, &m)) TH_LOG("RUN_VP: %s", strerror(errno));
 	check_header(_metadata, self, &m, HVMSG_X64_IO_PORT_INTERCEPT, 128, 0, CODE_GPA);
 	EXPECT_EQ(0x10, m.io.port);
 }

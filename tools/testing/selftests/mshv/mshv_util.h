@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/mshv.h>
 
@@ -108,6 +109,51 @@ static inline int create_partition(int sys_fd, bool initialize)
 		return -1;
 	}
 	return pt;
+}
+
+/* hvsim's id of the most recently created partition; 0 if not on hvsim. */
+static inline uint64_t hvsim_newest_partition(void)
+{
+	char line[512];
+	uint64_t id, max = 0;
+	FILE *f = fopen(HVSIM_DEBUGFS "/partitions", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "partition %lx", &id) == 1 && id > max)
+			max = id;
+	fclose(f);
+	return max;
+}
+
+static inline int create_vp(int pt, uint32_t index)
+{
+	struct mshv_create_vp vp = { .vp_index = index };
+
+	return ioctl(pt, MSHV_CREATE_VP, &vp);
+}
+
+static inline double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Sleeps the whole time, through signals (the tests send SIGUSR1 around). */
+static inline void sleep_us(long us)
+{
+	struct timespec t = { us / 1000000, (us % 1000000) * 1000 };
+
+	while (nanosleep(&t, &t) == -1 && errno == EINTR)
+		;
+}
+
+static inline void sleep_ms(long ms)
+{
+	sleep_us(ms * 1000);
 }
 
 /*

@@ -9,48 +9,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "mshv_util.h"
-
-#define HVCALL_GET_VP_REGISTERS		0x0050
-#define HVCALL_SET_VP_REGISTERS		0x0051
-#define HV_X64_REGISTER_RAX		0x00020000
-#define HV_X64_REGISTER_RIP		0x00020010
-#define HV_X64_REGISTER_CS		0x00060001
-#define HV_REGISTER_EXPLICIT_SUSPEND	0x00000000
-
-/* The register page layout (hv-abi.md §11.7). */
-#define REGPAGE_VERSION		0
-#define REGPAGE_ISVALID		2
-#define REGPAGE_DIRTY		4
-#define REGPAGE_RAX		8
-#define REGPAGE_RIP		136
-#define REGPAGE_CS		272
-
-static int create_vp(int pt, uint32_t index)
-{
-	struct mshv_create_vp vp = { .vp_index = index };
-
-	return ioctl(pt, MSHV_CREATE_VP, &vp);
-}
-
-/* GET_VP_REGISTERS of one register through the VP fd. */
-static int get_reg(int vp_fd, uint32_t vp, uint32_t name, uint64_t value[2])
-{
-	struct mshv_root_hvcall call;
-	uint32_t in[6] = { 0, 0, vp, 0, name, 0 };
-
-	return root_hvcall(vp_fd, &call, HVCALL_GET_VP_REGISTERS, 1, in, 20,
-			   value, 16);
-}
-
-static int set_reg(int vp_fd, uint32_t vp, uint32_t name, uint64_t value)
-{
-	struct mshv_root_hvcall call;
-	uint64_t in[6] = { 0, vp, name, 0, value, 0 };
-
-	return root_hvcall(vp_fd, &call, HVCALL_SET_VP_REGISTERS, 1, in,
-			   sizeof(in), NULL, 0);
-}
+#include "mshv_guest.h"
 
 FIXTURE(vp) {
 	int sys_fd;
@@ -173,7 +132,7 @@ TEST_F(vp, partition_outlives_its_fd)
 
 	/* Closing the partition fd first: the VP fd keeps it alive. */
 	close(self->pt);
-	EXPECT_EQ(0, get_reg(self->vp, 0, HV_X64_REGISTER_RIP, v));
+	EXPECT_EQ(0, get_reg128(self->vp, 0, HV_X64_REGISTER_RIP, v));
 	self->pt = create_partition(self->sys_fd, true);
 	ASSERT_GE(self->pt, 0);
 }
@@ -187,8 +146,8 @@ TEST_F(vp, mmap_rules)
 	regs = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, self->vp,
 		    MSHV_VP_MMAP_OFFSET_REGISTERS * pg);
 	ASSERT_NE(MAP_FAILED, regs);
-	EXPECT_EQ(1, *(uint16_t *)(regs + REGPAGE_VERSION));
-	EXPECT_NE(0, regs[REGPAGE_ISVALID]);
+	EXPECT_EQ(1, *(uint16_t *)(regs + RP_VERSION));
+	EXPECT_NE(0, regs[RP_ISVALID]);
 
 	msg = mmap(NULL, pg, PROT_READ, MAP_SHARED, self->vp,
 		   MSHV_VP_MMAP_OFFSET_INTERCEPT_MESSAGE * pg);
@@ -219,7 +178,7 @@ TEST_F(vp, mmap_rules)
 	/* The mappings stay valid after the VP fd is closed. */
 	close(self->vp);
 	self->vp = -1;
-	EXPECT_EQ(1, *(uint16_t *)(regs + REGPAGE_VERSION));
+	EXPECT_EQ(1, *(uint16_t *)(regs + RP_VERSION));
 	/* The VP never ran: no intercept message (type NONE) in the page. */
 	EXPECT_EQ(0, *(uint32_t *)msg);
 	munmap(regs, pg);
@@ -235,19 +194,19 @@ TEST_F(vp, register_page_is_coherent)
 	regs = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, self->vp, 0);
 	ASSERT_NE(MAP_FAILED, regs);
 	/* Reset state, seen through both paths. */
-	ASSERT_EQ(0, get_reg(self->vp, 0, HV_X64_REGISTER_RIP, v));
+	ASSERT_EQ(0, get_reg128(self->vp, 0, HV_X64_REGISTER_RIP, v));
 	EXPECT_EQ(0xfff0, v[0]);
-	EXPECT_EQ(0xfff0, *(uint64_t *)(regs + REGPAGE_RIP));
-	ASSERT_EQ(0, get_reg(self->vp, 0, HV_X64_REGISTER_CS, v));
+	EXPECT_EQ(0xfff0, *(uint64_t *)(regs + RP_RIP));
+	ASSERT_EQ(0, get_reg128(self->vp, 0, HV_X64_REGISTER_CS, v));
 	EXPECT_EQ(0xffff0000, v[0]);			/* base */
 	EXPECT_EQ(0xf000, (v[1] >> 32) & 0xffff);	/* selector */
-	ASSERT_EQ(0, get_reg(self->vp, 0, HV_REGISTER_EXPLICIT_SUSPEND, v));
+	ASSERT_EQ(0, get_reg128(self->vp, 0, HV_REGISTER_EXPLICIT_SUSPEND, v));
 	EXPECT_EQ(1, v[0]);
 
 	/* A hypercall write shows in the page without a dirty bit. */
 	ASSERT_EQ(0, set_reg(self->vp, 0, HV_X64_REGISTER_RAX, 0x1234abcd));
-	EXPECT_EQ(0x1234abcd, *(uint64_t *)(regs + REGPAGE_RAX));
-	EXPECT_EQ(0, *(uint32_t *)(regs + REGPAGE_DIRTY));
+	EXPECT_EQ(0x1234abcd, *(uint64_t *)(regs + RP_GP(GP_RAX)));
+	EXPECT_EQ(0, *(uint32_t *)(regs + RP_DIRTY));
 	munmap(regs, pg);
 }
 
@@ -267,7 +226,7 @@ TEST_F(vp, unknown_ioctls_and_other_process)
 	if (!pid) {
 		uint64_t v[2];
 
-		_exit(get_reg(self->vp, 0, HV_X64_REGISTER_RIP, v) == -1 &&
+		_exit(get_reg128(self->vp, 0, HV_X64_REGISTER_RIP, v) == -1 &&
 		      errno == EIO ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
