@@ -30,7 +30,6 @@
 #include "../hvsim/hvsim_test.h"
 #include "hvsim_kunit_raw.h"
 
-#define VP_COST			8
 #define MAP_COST		4	/* two 1 GiB directories, two tables */
 
 #define CODE_GFN		0xffULL	/* CS 0xf000, IP 0xf000: GPA 0xff000 */
@@ -111,8 +110,7 @@ static const u8 code_handler_x2[] = {
 	0xcf,							/* iret */
 };
 
-/* How long hvsim-sched may take to stop a VP; how long to watch a quiet one. */
-#define WAIT_MS			5000
+/* How long to watch a VP that must not run. */
 #define QUIET_MS		50
 /* DISPATCH_VP slices a spinning guest may need before it intercepts. */
 #define MAX_SLICES		8
@@ -129,47 +127,6 @@ struct irq_ctx {
 };
 
 /* ------------------------------------------------------------ calls ---- */
-
-static u32 scheduler_type(void)
-{
-	struct hv_input_get_system_property in = {
-		.property_id = HV_SYSTEM_PROPERTY_SCHEDULER_TYPE,
-	};
-	union hv_output_get_system_property out = {};
-
-	if (hv_result(raw_call(HVCALL_GET_SYSTEM_PROPERTY, &in, sizeof(in), &out,
-			       sizeof(out))))
-		return 0;
-	return out.scheduler_type;
-}
-
-static u16 set_regs(u64 id, u32 vp, const struct hv_register_assoc *a, unsigned int n)
-{
-	struct {
-		struct hv_input_set_vp_registers h;
-		struct hv_register_assoc a[4];
-	} in = { .h = { .partition_id = id, .vp_index = vp } };
-
-	memcpy(in.a, a, n * sizeof(*a));
-	return hv_result(raw_call(CTL(HVCALL_SET_VP_REGISTERS, n), &in,
-				  sizeof(in.h) + n * sizeof(*a), NULL, 0));
-}
-
-static u16 set_reg(u64 id, u32 vp, u32 name, u64 v)
-{
-	struct hv_register_assoc a = { .name = name, .value.reg64 = v };
-
-	return set_regs(id, vp, &a, 1);
-}
-
-static u64 reg(struct kunit *test, u64 id, u32 vp, u32 name)
-{
-	union hv_register_value v = {};
-
-	KUNIT_EXPECT_EQ_MSG(test, hvsim_vp_get_reg(id, vp, name, &v), 0,
-			    "register %#x", name);
-	return v.reg64;
-}
 
 static u16 assert_raw(const struct hv_input_assert_virtual_interrupt *in)
 {
@@ -194,37 +151,24 @@ static u16 assert_irq(u64 id, u64 control, u64 dest, u32 vector)
 	return assert_raw(&in);
 }
 
-static u16 dispatch(u64 id, u32 flags, struct hv_output_dispatch_vp *out)
-{
-	struct hv_input_dispatch_vp in = { .partition_id = id, .flags = flags };
-
-	memset(out, 0xee, sizeof(*out));
-	return hv_result(raw_call(HVCALL_DISPATCH_VP, &in, sizeof(in), out,
-				  sizeof(*out)));
-}
-
 /* GET (@set false) or SET the LAPIC state of a VP through a root page. */
 static void lapic_state(struct kunit *test, u64 id, u32 vp, bool set,
 			struct hv_local_interrupt_controller_state *l)
 {
-	struct {
-		struct hv_input_get_vp_state h;
-		u64 pfn;
-	} in = { .h = { .partition_id = id, .vp_index = vp,
-			.state_data.type = HV_GET_SET_VP_STATE_LAPIC_STATE } };
 	struct page *pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	u64 status;
+	u64 pfn;
+	u16 status;
 
 	KUNIT_ASSERT_NOT_NULL(test, pg);
-	in.pfn = page_to_pfn(pg);
+	pfn = page_to_pfn(pg);
 	if (set)
 		memcpy(page_address(pg), l, sizeof(*l));
-	status = raw_call((set ? HVCALL_SET_VP_STATE : HVCALL_GET_VP_STATE) |
-			  CTL_VARHEAD(1), &in, sizeof(in), NULL, 0);
+	status = vp_state_raw(id, vp, set, HV_GET_SET_VP_STATE_LAPIC_STATE, 0, &pfn, 1,
+			      NULL, 0);
 	if (!set)
 		memcpy(l, page_address(pg), sizeof(*l));
 	__free_page(pg);
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
+	KUNIT_ASSERT_EQ(test, status, 0);
 }
 
 static bool vec_test(const u32 *reg, u8 v)
@@ -258,126 +202,6 @@ static struct hvsim_irq_stats irq_stats(struct kunit *test, u64 id, u32 vp)
 }
 
 /* ------------------------------------------------------------ setup ---- */
-
-static void pt_destroy(void *data)
-{
-	struct kunit *test = kunit_get_current_test();
-	u64 id = (uintptr_t)data;
-
-	hv_do_fast_hypercall8(HVCALL_FINALIZE_PARTITION, id);
-	KUNIT_EXPECT_EQ(test, hvsim_vp_count(id), 0U);
-	raw_withdraw_all(test, id);
-	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
-							      id)), 0);
-}
-
-static u64 pt_create(struct kunit *test)
-{
-	struct hv_input_create_partition in = {
-		.flags = HV_PARTITION_CREATION_FLAG_EXO_PARTITION,
-		.compatibility_version = HV_PARTITION_COMPATIBILITY_VERSION_21H2,
-	};
-	u64 status, id = 0;
-	int tries;
-
-	for (tries = 0; tries < 4; tries++) {
-		status = raw_call(HVCALL_CREATE_PARTITION, &in, sizeof(in), &id, 8);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 16), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, pt_destroy,
-							   (void *)(uintptr_t)id));
-	return id;
-}
-
-static void pt_init(struct kunit *test, u64 id, unsigned int spare)
-{
-	u64 status;
-
-	for (;;) {
-		status = hv_do_fast_hypercall8(HVCALL_INITIALIZE_PARTITION, id);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(id, 8), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	KUNIT_ASSERT_EQ(test, raw_deposit(id, spare), 0);
-}
-
-static void create_vp(struct kunit *test, u64 id, u32 index)
-{
-	struct hv_create_vp in = { .partition_id = id, .vp_index = index };
-
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(HVCALL_CREATE_VP, &in, sizeof(in),
-						 NULL, 0)), 0);
-}
-
-/* An initialized partition with VPs 0..@nr_vps-1. */
-static u64 pt_with_vps(struct kunit *test, unsigned int nr_vps)
-{
-	u64 id = pt_create(test);
-	unsigned int i;
-
-	pt_init(test, id, nr_vps * VP_COST + MAP_COST);
-	for (i = 0; i < nr_vps; i++)
-		create_vp(test, id, i);
-	return id;
-}
-
-static void map_page(struct kunit *test, u64 id, u64 gfn, struct page *pg)
-{
-	struct {
-		struct hv_input_map_gpa_pages h;
-		u64 pfn;
-	} map = { .h = { .target_partition_id = id, .target_gpa_base = gfn,
-			 .map_flags = HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE |
-				      HV_MAP_GPA_KERNEL_EXECUTABLE |
-				      HV_MAP_GPA_USER_EXECUTABLE },
-		  .pfn = page_to_pfn(pg) };
-
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(CTL(HVCALL_MAP_GPA_PAGES, 1), &map,
-						 sizeof(map), NULL, 0)), 0);
-}
-
-static void *map_state_page(struct kunit *test, u64 id, u16 type)
-{
-	struct hv_input_map_vp_state_page in = { .partition_id = id, .type = type };
-	u64 pfn = 0;
-
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(HVCALL_MAP_VP_STATE_PAGE, &in,
-						 sizeof(in), &pfn, 8)), 0);
-	return page_address(pfn_to_page(pfn));
-}
-
-static u64 *map_stats_page(struct kunit *test, u64 id)
-{
-	struct hv_input_map_stats_page in = { .type = HV_STATS_OBJECT_VP };
-	u64 status, pfn = 0;
-
-	in.identity.vp.partition_id = id;
-	in.identity.vp.stats_area_type = HV_STATS_AREA_SELF;
-	while (hv_result(status = raw_call(HVCALL_MAP_STATS_PAGE, &in, sizeof(in),
-					   &pfn, 8)) == HV_STATUS_INSUFFICIENT_MEMORY)
-		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 1), 0);
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	return page_address(pfn_to_page(pfn));
-}
-
-static void free_guest_page(void *page)
-{
-	__free_page(page);
-}
-
-static struct page *guest_page(struct kunit *test)
-{
-	struct page *pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
-
-	KUNIT_ASSERT_NOT_NULL(test, pg);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, free_guest_page, pg));
-	return pg;
-}
 
 /* The guest's code page and IVT (see the top of the file). */
 static void write_guest(struct irq_ctx *c)
@@ -432,49 +256,26 @@ static void ctx_setup(struct kunit *test, struct irq_ctx *c, bool x2apic,
 	c->code = guest_page(test);
 	c->low = guest_page(test);
 	write_guest(c);
-	c->id = pt_with_vps(test, 1);
-	map_page(test, c->id, CODE_GFN, c->code);
+	c->id = pt_with_vps(test, 1, MAP_COST);
+	map_guest_page(test, c->id, CODE_GFN, c->code);
 	if (!no_ivt)
-		map_page(test, c->id, 0, c->low);
+		map_guest_page(test, c->id, 0, c->low);
 	c->regs = map_state_page(test, c->id, HV_VP_STATE_PAGE_REGISTERS);
 	c->msg = map_state_page(test, c->id, HV_VP_STATE_PAGE_INTERCEPT_MESSAGE);
 	c->stats = map_stats_page(test, c->id);
-	KUNIT_ASSERT_EQ(test, set_regs(c->id, 0, segs, ARRAY_SIZE(segs)), 0);
-	KUNIT_ASSERT_EQ(test, set_reg(c->id, 0, HV_X64_REGISTER_RIP, IP(start_off)), 0);
-	KUNIT_ASSERT_EQ(test, set_reg(c->id, 0, HV_X64_REGISTER_RSP, GUEST_SP), 0);
+	KUNIT_ASSERT_EQ(test, hv_result(set_regs_raw(c->id, 0, segs, ARRAY_SIZE(segs))), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c->id, 0, HV_X64_REGISTER_RIP, IP(start_off)), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c->id, 0, HV_X64_REGISTER_RSP, GUEST_SP), 0);
 	if (x2apic)
-		KUNIT_ASSERT_EQ(test, set_reg(c->id, 0, HV_X64_REGISTER_APIC_BASE,
-					      APIC_GPA | APIC_BASE_EN | APIC_BASE_EXTD |
-					      APIC_BASE_BSP), 0);
+		KUNIT_ASSERT_EQ(test, set_vp_reg(c->id, 0, HV_X64_REGISTER_APIC_BASE,
+						 APIC_GPA | APIC_BASE_EN | APIC_BASE_EXTD |
+						 APIC_BASE_BSP), 0);
 	/* Root scheduler: a new VP is explicitly suspended until released. */
 	if (c->root)
-		KUNIT_ASSERT_EQ(test, set_reg(c->id, 0, HV_REGISTER_EXPLICIT_SUSPEND, 0), 0);
+		KUNIT_ASSERT_EQ(test, set_vp_reg(c->id, 0, HV_REGISTER_EXPLICIT_SUSPEND, 0), 0);
 }
 
 /* ------------------------------------------------------------- runs ---- */
-
-static bool wait_reg(struct kunit *test, struct irq_ctx *c, u32 name, u64 value)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(WAIT_MS);
-
-	do {
-		if (reg(test, c->id, 0, name) == value)
-			return true;
-		usleep_range(1000, 2000);
-	} while (time_before(jiffies, end));
-	return false;
-}
-
-/* Hypervisor scheduler: clear both suspend registers, INTERCEPT_SUSPEND first. */
-static void resume(struct kunit *test, struct irq_ctx *c)
-{
-	static const struct hv_register_assoc clear[] = {
-		{ .name = HV_REGISTER_INTERCEPT_SUSPEND },
-		{ .name = HV_REGISTER_EXPLICIT_SUSPEND },
-	};
-
-	KUNIT_ASSERT_EQ(test, set_regs(c->id, 0, clear, ARRAY_SIZE(clear)), 0);
-}
 
 /*
  * Run VP 0 until it stops with a message: root scheduler, dispatch until
@@ -492,14 +293,16 @@ static void run_to_stop(struct kunit *test, struct irq_ctx *c, bool running,
 		c->msg->header.message_type = HVMSG_NONE;
 	if (!c->root) {
 		if (!running)
-			resume(test, c);
-		KUNIT_ASSERT_TRUE_MSG(test, wait_reg(test, c, HV_REGISTER_INTERCEPT_SUSPEND, 1),
+			resume_vp(test, c->id);
+		KUNIT_ASSERT_TRUE_MSG(test, wait_vp_reg(test, c->id, 0,
+							HV_REGISTER_INTERCEPT_SUSPEND, 1),
 				      "%s: the VP did not stop", what);
 		return;
 	}
 	for (i = 0; i < MAX_SLICES; i++) {
-		KUNIT_ASSERT_EQ(test, dispatch(c->id, HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND,
-					       &out), 0);
+		KUNIT_ASSERT_EQ(test, dispatch(c->id, 0,
+					       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND,
+					       0, 0, &out), 0);
 		if (out.dispatch_state != HV_VP_DISPATCH_STATE_READY ||
 		    out.dispatch_event != HV_VP_DISPATCH_EVENT_INVALID)
 			break;
@@ -542,17 +345,18 @@ static void run_quiet(struct kunit *test, struct irq_ctx *c, const char *what)
 
 	c->msg->header.message_type = HVMSG_NONE;
 	if (c->root) {
-		KUNIT_ASSERT_EQ(test, dispatch(c->id, HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND,
-					       &out), 0);
+		KUNIT_ASSERT_EQ(test, dispatch(c->id, 0,
+					       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND,
+					       0, 0, &out), 0);
 		KUNIT_EXPECT_EQ_MSG(test, out.dispatch_state, HV_VP_DISPATCH_STATE_READY,
 				    "%s", what);
 		KUNIT_EXPECT_EQ_MSG(test, out.dispatch_event, HV_VP_DISPATCH_EVENT_INVALID,
 				    "%s", what);
 	} else {
-		resume(test, c);
+		resume_vp(test, c->id);
 		msleep(QUIET_MS);
-		KUNIT_ASSERT_EQ(test, set_reg(c->id, 0, HV_REGISTER_EXPLICIT_SUSPEND, 1), 0);
-		KUNIT_EXPECT_EQ_MSG(test, reg(test, c->id, 0, HV_REGISTER_INTERCEPT_SUSPEND),
+		KUNIT_ASSERT_EQ(test, set_vp_reg(c->id, 0, HV_REGISTER_EXPLICIT_SUSPEND, 1), 0);
+		KUNIT_EXPECT_EQ_MSG(test, vp_reg(test, c->id, 0, HV_REGISTER_INTERCEPT_SUSPEND),
 				    0ULL, "%s", what);
 	}
 	KUNIT_EXPECT_EQ_MSG(test, c->msg->header.message_type, HVMSG_NONE, "%s", what);
@@ -570,8 +374,9 @@ static void run_to_block(struct kunit *test, struct irq_ctx *c, const char *what
 	struct hv_output_dispatch_vp out;
 
 	if (c->root) {
-		KUNIT_ASSERT_EQ(test, dispatch(c->id, HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND,
-					       &out), 0);
+		KUNIT_ASSERT_EQ(test, dispatch(c->id, 0,
+					       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND,
+					       0, 0, &out), 0);
 		KUNIT_EXPECT_EQ_MSG(test, out.dispatch_state, HV_VP_DISPATCH_STATE_BLOCKED,
 				    "%s", what);
 		KUNIT_EXPECT_EQ_MSG(test, out.dispatch_event, HV_VP_DISPATCH_EVENT_INVALID,
@@ -579,13 +384,13 @@ static void run_to_block(struct kunit *test, struct irq_ctx *c, const char *what
 		KUNIT_EXPECT_EQ(test, c->stats[HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED],
 				1ULL);
 	} else {
-		resume(test, c);
-		KUNIT_ASSERT_TRUE_MSG(test, wait_reg(test, c, HV_X64_REGISTER_RIP,
-						     IP(OFF_AFTER_HLT)), "%s", what);
+		resume_vp(test, c->id);
+		KUNIT_ASSERT_TRUE_MSG(test, wait_vp_reg(test, c->id, 0, HV_X64_REGISTER_RIP,
+							IP(OFF_AFTER_HLT)), "%s", what);
 		msleep(QUIET_MS);
-		KUNIT_EXPECT_EQ(test, reg(test, c->id, 0, HV_REGISTER_INTERCEPT_SUSPEND), 0ULL);
+		KUNIT_EXPECT_EQ(test, vp_reg(test, c->id, 0, HV_REGISTER_INTERCEPT_SUSPEND), 0ULL);
 	}
-	KUNIT_EXPECT_EQ(test, reg(test, c->id, 0, HV_X64_REGISTER_RIP), (u64)IP(OFF_AFTER_HLT));
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c->id, 0, HV_X64_REGISTER_RIP), (u64)IP(OFF_AFTER_HLT));
 }
 
 /*
@@ -612,8 +417,8 @@ static u64 run_snippet(struct kunit *test, struct irq_ctx *c, const u8 *code,
 	struct hv_x64_io_port_intercept_message *m = (void *)c->msg->u.payload;
 
 	memcpy((u8 *)page_address(c->code) + OFF_SNIPPET, code, len);
-	KUNIT_EXPECT_EQ(test, set_reg(c->id, 0, HV_X64_REGISTER_RIP, IP(OFF_SNIPPET)), 0);
-	KUNIT_EXPECT_EQ(test, set_reg(c->id, 0, HV_X64_REGISTER_RFLAGS, 2), 0);
+	KUNIT_EXPECT_EQ(test, set_vp_reg(c->id, 0, HV_X64_REGISTER_RIP, IP(OFF_SNIPPET)), 0);
+	KUNIT_EXPECT_EQ(test, set_vp_reg(c->id, 0, HV_X64_REGISTER_RFLAGS, 2), 0);
 	run_to_stop(test, c, false, "snippet");
 	KUNIT_EXPECT_EQ(test, c->msg->header.message_type, HVMSG_X64_IOPORT_INTERCEPT);
 	if (m->port_number == PORT_HANDLER)
@@ -630,7 +435,7 @@ static u64 run_snippet(struct kunit *test, struct irq_ctx *c, const u8 *code,
 static void irq_test_checks(struct kunit *test)
 {
 	struct hv_input_assert_virtual_interrupt in;
-	u64 id = pt_with_vps(test, 1), created = pt_create(test), bit;
+	u64 id = pt_with_vps(test, 1, MAP_COST), created = pt_create(test), bit;
 	struct hvsim_irq_stats st;
 	u32 type;
 
@@ -723,7 +528,7 @@ static void irq_test_checks(struct kunit *test)
  */
 static void irq_test_accept_state(struct kunit *test)
 {
-	u64 id = pt_with_vps(test, 1);
+	u64 id = pt_with_vps(test, 1, MAP_COST);
 	struct hv_local_interrupt_controller_state l;
 	struct hvsim_irq_stats st;
 
@@ -765,12 +570,12 @@ static void irq_test_accept_state(struct kunit *test)
 	lapic_state(test, id, 0, true, &l);
 	KUNIT_EXPECT_FALSE(test, irr_has(test, id, 0, 0x31));
 	KUNIT_EXPECT_EQ(test, irq_stats(test, id, 0).ppr, 0x50U);
-	KUNIT_ASSERT_EQ(test, set_reg(id, 0, HV_X64_REGISTER_CR8, 7), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(id, 0, HV_X64_REGISTER_CR8, 7), 0);
 	KUNIT_EXPECT_EQ(test, irq_stats(test, id, 0).ppr, 0x70U);
 
 	/* A hardware-disabled APIC (IA32_APIC_BASE.EN = 0) accepts nothing. */
-	KUNIT_ASSERT_EQ(test, set_reg(id, 0, HV_X64_REGISTER_APIC_BASE,
-				      APIC_GPA | APIC_BASE_BSP), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(id, 0, HV_X64_REGISTER_APIC_BASE,
+					 APIC_GPA | APIC_BASE_BSP), 0);
 	KUNIT_EXPECT_EQ(test, assert_irq(id, FIXED, 0, 0x33), 0);
 	KUNIT_EXPECT_FALSE(test, irr_has(test, id, 0, 0x33));
 	/* NMI and ExtINT do not depend on the APIC's state. */
@@ -798,7 +603,7 @@ static void irq_test_destinations(struct kunit *test)
 	static const u32 flat_ldr[] = { 0x01000000, 0x02000000, 0 };
 	static const u32 cluster_ldr[] = { 0x11000000, 0x12000000, 0x21000000 };
 	struct hv_local_interrupt_controller_state l;
-	u64 id = pt_with_vps(test, 3);
+	u64 id = pt_with_vps(test, 3, MAP_COST);
 	unsigned int i;
 	u8 v = 0x40;
 
@@ -853,8 +658,8 @@ static void irq_test_destinations(struct kunit *test)
 	expect_irr(test, id, v, "000");
 
 	/* x2APIC (VP 2): the LDR is derived from the id (cluster 0, bit 2). */
-	KUNIT_ASSERT_EQ(test, set_reg(id, 2, HV_X64_REGISTER_APIC_BASE,
-				      APIC_GPA | APIC_BASE_EN | APIC_BASE_EXTD), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(id, 2, HV_X64_REGISTER_APIC_BASE,
+					 APIC_GPA | APIC_BASE_EN | APIC_BASE_EXTD), 0);
 	KUNIT_EXPECT_EQ(test, assert_irq(id, FIXED | LOGICAL, 0x00000004, ++v), 0);
 	expect_irr(test, id, v, "001");
 	KUNIT_EXPECT_EQ(test, assert_irq(id, FIXED | LOGICAL, 0x00010004, ++v), 0);
@@ -898,7 +703,7 @@ static void irq_test_fixed_delivery(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vec_test(l.apic_isr, 0x30));
 	KUNIT_EXPECT_EQ(test, irq_stats(test, c.id, 0).ppr, 0x30U);
 	/* The real-mode frame: IF was set when it was interrupted. */
-	KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_X64_REGISTER_RFLAGS) & RFLAGS_IF,
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_X64_REGISTER_RFLAGS) & RFLAGS_IF,
 			0ULL);
 	KUNIT_EXPECT_EQ(test, ((u16 *)page_address(c.low))[(GUEST_SP - 2) / 2] &
 			RFLAGS_IF, RFLAGS_IF);
@@ -921,7 +726,7 @@ static void irq_test_fixed_delivery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, irq_stats(test, c.id, 0).eois, 3ULL);
 	/* Back in the spin loop with nothing pending. */
 	run_quiet(test, &c, "nothing pending");
-	KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_X64_REGISTER_RIP), (u64)IP(OFF_SPIN));
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_X64_REGISTER_RIP), (u64)IP(OFF_SPIN));
 }
 
 /*
@@ -935,7 +740,7 @@ static void irq_test_priority(struct kunit *test)
 
 	ctx_setup(test, &c, false, OFF_MAIN, false);
 	run_to_ready(test, &c);
-	KUNIT_ASSERT_EQ(test, set_reg(c.id, 0, HV_X64_REGISTER_CR8, 4), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c.id, 0, HV_X64_REGISTER_CR8, 4), 0);
 	KUNIT_ASSERT_EQ(test, assert_irq(c.id, FIXED, 0, 0x45), 0);
 	KUNIT_ASSERT_EQ(test, assert_irq(c.id, FIXED, 0, 0x3f), 0);
 	run_quiet(test, &c, "TPR 4 holds 0x45 and 0x3f");
@@ -954,7 +759,7 @@ static void irq_test_priority(struct kunit *test)
 	run_quiet(test, &c, "TPR 4 still holds 0x45");
 
 	/* Lowering the TPR lets 0x45, then 0x3f, in. */
-	KUNIT_ASSERT_EQ(test, set_reg(c.id, 0, HV_X64_REGISTER_CR8, 0), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c.id, 0, HV_X64_REGISTER_CR8, 0), 0);
 	take_interrupt(test, &c, false, 0x45, "0x45 after TPR 0");
 	take_interrupt(test, &c, false, 0x3f, "0x3f last");
 }
@@ -1018,8 +823,8 @@ static void irq_test_x2apic(struct kunit *test)
 	 * The xAPIC handler's EOI store goes to memory now: an unmapped GPA
 	 * (the APIC page decodes in xAPIC mode only).
 	 */
-	KUNIT_ASSERT_EQ(test, set_reg(c.id, 0, HV_X64_REGISTER_RIP, IP(OFF_HANDLER)), 0);
-	KUNIT_ASSERT_EQ(test, set_reg(c.id, 0, HV_X64_REGISTER_RFLAGS, 2), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c.id, 0, HV_X64_REGISTER_RIP, IP(OFF_HANDLER)), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c.id, 0, HV_X64_REGISTER_RFLAGS, 2), 0);
 	run_to_out(test, &c, PORT_HANDLER, "xAPIC handler");
 	run_to_stop(test, &c, false, "xAPIC EOI in x2APIC mode");
 	KUNIT_EXPECT_EQ(test, c.msg->header.message_type, HVMSG_UNMAPPED_GPA);
@@ -1145,7 +950,7 @@ static void irq_test_registers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u32)SNIPPET(rd_version), 0x50014U);
 	/* TPR is CR8 (bits 0-3 are lost); PPR follows it. */
 	KUNIT_EXPECT_EQ(test, (u32)SNIPPET(wr_rd_tpr), 0x50U);
-	KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_X64_REGISTER_CR8), 5ULL);
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_X64_REGISTER_CR8), 5ULL);
 	KUNIT_EXPECT_EQ(test, (u32)SNIPPET(rd_ppr), 0x50U);
 	/* A held-back vector shows in IRR. */
 	KUNIT_ASSERT_EQ(test, assert_irq(c.id, FIXED, 0, 0x45), 0);
@@ -1177,7 +982,7 @@ static void irq_test_x2apic_registers(struct kunit *test)
 	/* The LDR is derived from the ID: cluster 0, bit 0. */
 	KUNIT_EXPECT_EQ(test, (u32)SNIPPET(rdmsr_ldr), 1U);
 	KUNIT_EXPECT_EQ(test, (u32)SNIPPET(wrmsr_tpr_rdmsr_ppr), 0x30U);
-	KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_X64_REGISTER_CR8), 3ULL);
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_X64_REGISTER_CR8), 3ULL);
 	/* #GP: reading EOI, writing LDR, the absent DFR, a non-zero EOI. */
 	KUNIT_EXPECT_EQ(test, SNIPPET(rdmsr_eoi) >> 32, (u64)GP_VECTOR);
 	KUNIT_EXPECT_EQ(test, SNIPPET(wrmsr_ldr) >> 32, (u64)GP_VECTOR);
@@ -1214,19 +1019,19 @@ static void irq_test_halt_wake(struct kunit *test)
 	run_to_ready(test, &c);
 	c.regs->rip = IP(OFF_HALT);
 	run_to_block(test, &c, "hlt with IF = 1");
-	signals = reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT);
+	signals = vp_reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT);
 
 	/* Held back by the TPR: still blocked, no signal. */
-	KUNIT_ASSERT_EQ(test, set_reg(c.id, 0, HV_X64_REGISTER_CR8, 8), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c.id, 0, HV_X64_REGISTER_CR8, 8), 0);
 	KUNIT_ASSERT_EQ(test, assert_irq(c.id, FIXED, 0, 0x80), 0);
 	if (c.root)
 		KUNIT_EXPECT_EQ(test,
 				c.stats[HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED], 1ULL);
 	else
 		msleep(QUIET_MS);
-	KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT), signals);
-	KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_REGISTER_INTERCEPT_SUSPEND), 0ULL);
-	KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_X64_REGISTER_RIP), (u64)IP(OFF_AFTER_HLT));
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT), signals);
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_REGISTER_INTERCEPT_SUSPEND), 0ULL);
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_X64_REGISTER_RIP), (u64)IP(OFF_AFTER_HLT));
 	KUNIT_EXPECT_TRUE(test, irr_has(test, c.id, 0, 0x80));
 
 	/* Deliverable: it wakes. */
@@ -1234,26 +1039,26 @@ static void irq_test_halt_wake(struct kunit *test)
 	if (c.root) {
 		KUNIT_EXPECT_EQ(test,
 				c.stats[HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED], 0ULL);
-		KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT),
+		KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT),
 				signals + 1);
 	} else {
-		KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT),
+		KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT),
 				signals);
 	}
 	take_interrupt(test, &c, true, 0x90, "woken by 0x90");
 	/* IRET to after the HLT: OUT 0x87, then the next HLT. */
 	run_to_out(test, &c, PORT_WOKE, "after the hlt");
-	KUNIT_ASSERT_EQ(test, set_reg(c.id, 0, HV_X64_REGISTER_CR8, 0), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c.id, 0, HV_X64_REGISTER_CR8, 0), 0);
 	take_interrupt(test, &c, false, 0x80, "0x80 after TPR 0");
 	run_to_block(test, &c, "hlt again");
 
 	/* A LAPIC state with a pending vector wakes it as well. */
-	signals = reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT);
+	signals = vp_reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT);
 	lapic_state(test, c.id, 0, false, &l);
 	l.apic_irr[0xa1 / 32] |= BIT(0xa1 % 32);
 	lapic_state(test, c.id, 0, true, &l);
 	if (c.root)
-		KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT),
+		KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_REGISTER_VP_ROOT_SIGNAL_COUNT),
 				signals + 1);
 	take_interrupt(test, &c, true, 0xa1, "woken by SET_VP_STATE");
 }
@@ -1272,7 +1077,7 @@ static void irq_test_injection_exit(struct kunit *test)
 	ctx_setup(test, &c, false, OFF_SPIN, true);
 	m = (void *)c.msg->u.payload;
 	svr(test, c.id, 0, SVR_ON);
-	KUNIT_ASSERT_EQ(test, set_reg(c.id, 0, HV_X64_REGISTER_RFLAGS, 0x202), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c.id, 0, HV_X64_REGISTER_RFLAGS, 0x202), 0);
 	KUNIT_ASSERT_EQ(test, assert_irq(c.id, FIXED, 0, 0x30), 0);
 	run_to_stop(test, &c, false, "IVT unmapped");
 	KUNIT_EXPECT_EQ(test, c.msg->header.message_type, HVMSG_UNMAPPED_GPA);
@@ -1283,7 +1088,7 @@ static void irq_test_injection_exit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vec_test(l.apic_isr, 0x30));
 	KUNIT_EXPECT_EQ(test, irq_stats(test, c.id, 0).delivered, 0ULL);
 
-	map_page(test, c.id, 0, c.low);
+	map_guest_page(test, c.id, 0, c.low);
 	take_interrupt(test, &c, false, 0x30, "IVT mapped");
 }
 
@@ -1308,7 +1113,7 @@ static void irq_test_nmi_extint(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, assert_irq(c.id, EXTINT | LEVEL, 0, 0x08), 0);
 	run_quiet(test, &c, "ExtINT with IF = 0");
 	KUNIT_EXPECT_TRUE(test, irq_stats(test, c.id, 0).extint_pending);
-	KUNIT_ASSERT_EQ(test, set_reg(c.id, 0, HV_X64_REGISTER_RFLAGS, 0x202), 0);
+	KUNIT_ASSERT_EQ(test, set_vp_reg(c.id, 0, HV_X64_REGISTER_RFLAGS, 0x202), 0);
 	run_to_stop(test, &c, false, "ExtINT 0x08");
 	KUNIT_EXPECT_EQ(test, expect_out(test, &c, PORT_HANDLER, "ExtINT 0x08"), 0x08);
 	lapic_state(test, c.id, 0, false, &l);
@@ -1353,45 +1158,30 @@ static void irq_test_scan_injection(struct kunit *test)
 
 	iv.vector_count = 8;
 	c.regs->interrupt_vectors = iv;
-	KUNIT_EXPECT_EQ(test, dispatch(c.id, HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION |
-				       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND, &out),
+	KUNIT_EXPECT_EQ(test, dispatch(c.id, 0, HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION |
+				       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND, 0, 0, &out),
 			HV_STATUS_INVALID_PARAMETER);
 	iv.vector_count = 2;
 	iv.vector[0] = 0x33;
 	iv.vector[1] = 0x0f;
 	c.regs->interrupt_vectors = iv;
-	KUNIT_EXPECT_EQ(test, dispatch(c.id, HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION |
-				       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND, &out),
+	KUNIT_EXPECT_EQ(test, dispatch(c.id, 0, HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION |
+				       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND, 0, 0, &out),
 			HV_STATUS_INVALID_PARAMETER);
 	KUNIT_EXPECT_EQ(test, c.regs->interrupt_vectors.as_uint64, iv.as_uint64);
-	KUNIT_EXPECT_EQ(test, reg(test, c.id, 0, HV_REGISTER_INTERCEPT_SUSPEND), 1ULL);
+	KUNIT_EXPECT_EQ(test, vp_reg(test, c.id, 0, HV_REGISTER_INTERCEPT_SUSPEND), 1ULL);
 	KUNIT_EXPECT_FALSE(test, irr_has(test, c.id, 0, 0x33));
 
 	iv.vector[1] = 0x44;
 	c.regs->interrupt_vectors = iv;
-	KUNIT_ASSERT_EQ(test, dispatch(c.id, HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION |
-				       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND, &out), 0);
+	KUNIT_ASSERT_EQ(test, dispatch(c.id, 0, HV_DISPATCH_VP_FLAG_SCAN_INTERRUPT_INJECTION |
+				       HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND, 0, 0, &out), 0);
 	KUNIT_EXPECT_EQ(test, out.dispatch_event, HV_VP_DISPATCH_EVENT_INTERCEPT);
 	KUNIT_EXPECT_EQ(test, c.regs->interrupt_vectors.as_uint64, 0ULL);
 	KUNIT_EXPECT_EQ(test, expect_out(test, &c, PORT_HANDLER, "scanned 0x44"), 0x44);
 	KUNIT_EXPECT_TRUE(test, irr_has(test, c.id, 0, 0x33));
 	run_to_out(test, &c, PORT_EOI_DONE, "eoi 0x44");
 	take_interrupt(test, &c, false, 0x33, "scanned 0x33");
-}
-
-static unsigned int saved_rep_slice;
-
-static int irq_test_init(struct kunit *test)
-{
-	hvsim_clear_faults();
-	saved_rep_slice = hvsim_rep_slice;
-	hvsim_rep_slice = 0;
-	return 0;
-}
-
-static void irq_test_exit(struct kunit *test)
-{
-	hvsim_rep_slice = saved_rep_slice;
 }
 
 static struct kunit_case hvsim_irq_cases[] = {
@@ -1414,8 +1204,8 @@ static struct kunit_case hvsim_irq_cases[] = {
 
 static struct kunit_suite hvsim_irq_suite = {
 	.name = "hvsim_irq",
-	.init = irq_test_init,
-	.exit = irq_test_exit,
+	.init = raw_suite_init,
+	.exit = raw_suite_exit,
 	.test_cases = hvsim_irq_cases,
 };
 

@@ -18,19 +18,7 @@
 #include "../hvsim/hvsim_test.h"
 #include "hvsim_kunit_raw.h"
 
-
 /* ------------------------------------------------------- partitions ---- */
-
-static void pt_destroy(void *data)
-{
-	struct kunit *test = kunit_get_current_test();
-	u64 id = (uintptr_t)data;
-
-	hv_do_fast_hypercall8(HVCALL_FINALIZE_PARTITION, id);
-	raw_withdraw_all(test, id);
-	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
-							      id)), 0);
-}
 
 static u64 pt_create_banks(struct kunit *test, u64 dis0, u64 dis1, u64 dis_xsave)
 {
@@ -40,43 +28,8 @@ static u64 pt_create_banks(struct kunit *test, u64 dis0, u64 dis1, u64 dis_xsave
 		.disabled_processor_features.as_uint64 = { dis0, dis1 },
 		.disabled_processor_xsave_features = dis_xsave,
 	};
-	u64 status, id = 0;
-	int tries;
 
-	for (tries = 0; tries < 4; tries++) {
-		status = raw_call(HVCALL_CREATE_PARTITION, &in, sizeof(in), &id, 8);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		/* The root's pool: deposited for good, as a root does. */
-		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 16), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, pt_destroy,
-							   (void *)(uintptr_t)id));
-	return id;
-}
-
-static u64 pt_create(struct kunit *test)
-{
-	return pt_create_banks(test, 0, 0, 0);
-}
-
-/* Initialize, leaving exactly @spare free pages in the pool. */
-static void pt_init(struct kunit *test, u64 id, unsigned int spare)
-{
-	u64 status;
-
-	/* INITIALIZE consumes the pool; keep depositing until it passes. */
-	for (;;) {
-		status = hv_do_fast_hypercall8(HVCALL_INITIALIZE_PARTITION, id);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(id, 8), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	/* The deposits above were exact multiples: the pool is now full. */
-	if (spare)
-		KUNIT_ASSERT_EQ(test, raw_deposit(id, spare), 0);
+	return pt_create_in(test, &in);
 }
 
 static u64 pt_initialized(struct kunit *test, unsigned int spare)
@@ -825,22 +778,6 @@ static void model_test_finalize_unmaps(struct kunit *test)
 			HV_STATUS_INVALID_PARTITION_STATE);
 }
 
-static unsigned int saved_rep_slice;
-
-/* Whole rep calls: these tests issue each call once. */
-static int model_test_init(struct kunit *test)
-{
-	hvsim_clear_faults();
-	saved_rep_slice = hvsim_rep_slice;
-	hvsim_rep_slice = 0;
-	return 0;
-}
-
-static void model_test_exit(struct kunit *test)
-{
-	hvsim_rep_slice = saved_rep_slice;
-}
-
 static struct kunit_case hvsim_model_cases[] = {
 	KUNIT_CASE(model_test_self_properties),
 	KUNIT_CASE(model_test_padding),
@@ -863,8 +800,8 @@ static struct kunit_case hvsim_model_cases[] = {
 
 static struct kunit_suite hvsim_model_suite = {
 	.name = "hvsim_model",
-	.init = model_test_init,
-	.exit = model_test_exit,
+	.init = raw_suite_init,
+	.exit = raw_suite_exit,
 	.test_cases = hvsim_model_cases,
 };
 

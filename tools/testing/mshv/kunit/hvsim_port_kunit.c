@@ -25,8 +25,7 @@
 #include "../hvsim/hvsim_test.h"
 #include "hvsim_kunit_raw.h"
 
-/* Pool pages (hvsim.rst): a VP, a 4 KiB mapping, a port, a connection. */
-#define VP_COST			8
+/* Pool pages (hvsim.rst): a 4 KiB mapping, a port, a connection. */
 #define MAP_COST		2
 #define PORT_COST		1
 #define CONN_COST		1
@@ -40,76 +39,6 @@
 #define ANY_MSG			HVMSG_NONE	/* hvsim_synic_take(): any type */
 #define NO_SUCH_PARTITION	0x7777777ULL
 #define SIEF_FLAGS		2048
-
-/* How long the hvsim-sched thread may take to stop a VP. */
-#define WAIT_MS			5000
-
-/* ------------------------------------------------------- partitions ---- */
-
-static void pt_destroy(void *data)
-{
-	struct kunit *test = kunit_get_current_test();
-	u64 id = (uintptr_t)data;
-
-	hv_do_fast_hypercall8(HVCALL_FINALIZE_PARTITION, id);
-	raw_withdraw_all(test, id);
-	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
-							      id)), 0);
-}
-
-static u64 pt_create(struct kunit *test)
-{
-	struct hv_input_create_partition in = {
-		.flags = HV_PARTITION_CREATION_FLAG_EXO_PARTITION,
-		.compatibility_version = HV_PARTITION_COMPATIBILITY_VERSION_21H2,
-	};
-	u64 status, id = 0;
-	int tries;
-
-	for (tries = 0; tries < 4; tries++) {
-		status = raw_call(HVCALL_CREATE_PARTITION, &in, sizeof(in), &id, 8);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(SELF, 16), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, pt_destroy,
-							   (void *)(uintptr_t)id));
-	return id;
-}
-
-/* Initialize, leaving exactly @spare free pages in the pool. */
-static void pt_init(struct kunit *test, u64 id, unsigned int spare)
-{
-	u64 status;
-
-	for (;;) {
-		status = hv_do_fast_hypercall8(HVCALL_INITIALIZE_PARTITION, id);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(id, 8), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	if (spare)
-		KUNIT_ASSERT_EQ(test, raw_deposit(id, spare), 0);
-}
-
-static u16 create_vp(u64 id, u32 index)
-{
-	struct hv_create_vp in = { .partition_id = id, .vp_index = index };
-
-	return hv_result(raw_call(HVCALL_CREATE_VP, &in, sizeof(in), NULL, 0));
-}
-
-/* An initialized partition with VP 0 and @spare free pool pages. */
-static u64 pt_with_vp(struct kunit *test, unsigned int spare)
-{
-	u64 id = pt_create(test);
-
-	pt_init(test, id, VP_COST + spare);
-	KUNIT_ASSERT_EQ(test, create_vp(id, 0), 0);
-	return id;
-}
 
 /* ------------------------------------------------------------ ports ---- */
 
@@ -980,107 +909,40 @@ static const u8 doorbell_code[] = {
 	0xf4,					/* ff1b: hlt */
 };
 
-static u16 set_reg(u64 id, u32 name, u64 v)
-{
-	struct {
-		struct hv_input_set_vp_registers h;
-		struct hv_register_assoc a;
-	} in = { .h = { .partition_id = id }, .a = { .name = name, .value.reg64 = v } };
-
-	return hv_result(raw_call(CTL(HVCALL_SET_VP_REGISTERS, 1), &in, sizeof(in), NULL, 0));
-}
-
-static u64 reg(struct kunit *test, u64 id, u32 name)
-{
-	union hv_register_value v = {};
-
-	KUNIT_EXPECT_EQ(test, hvsim_vp_get_reg(id, 0, name, &v), 0);
-	return v.reg64;
-}
-
-static void *map_state_page(struct kunit *test, u64 id, u16 type)
-{
-	struct hv_input_map_vp_state_page in = { .partition_id = id, .type = type };
-	u64 pfn = 0;
-
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(HVCALL_MAP_VP_STATE_PAGE, &in,
-						 sizeof(in), &pfn, 8)), 0);
-	return page_address(pfn_to_page(pfn));
-}
-
-static void free_guest_page(void *page)
-{
-	__free_page(page);
-}
-
 /* Run VP 0 from @ip until it stops with a message (either scheduler). */
 static void run_to_stop(struct kunit *test, u64 id, bool root, u64 ip)
 {
-	static const struct hv_register_assoc clear[] = {
-		{ .name = HV_REGISTER_INTERCEPT_SUSPEND },
-		{ .name = HV_REGISTER_EXPLICIT_SUSPEND },
-	};
-	struct {
-		struct hv_input_set_vp_registers h;
-		struct hv_register_assoc a[2];
-	} in = { .h = { .partition_id = id } };
-	unsigned long end = jiffies + msecs_to_jiffies(WAIT_MS);
-
 	KUNIT_ASSERT_EQ(test, set_reg(id, HV_X64_REGISTER_RIP, ip), 0);
 	if (root) {
-		struct hv_input_dispatch_vp d = {
-			.partition_id = id,
-			.flags = HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND,
-		};
-		struct hv_output_dispatch_vp out = {};
+		struct hv_output_dispatch_vp out;
 
 		KUNIT_ASSERT_EQ(test, set_reg(id, HV_REGISTER_EXPLICIT_SUSPEND, 0), 0);
-		KUNIT_ASSERT_EQ(test, hv_result(raw_call(HVCALL_DISPATCH_VP, &d, sizeof(d),
-							 &out, sizeof(out))), 0);
+		KUNIT_ASSERT_EQ(test, dispatch(id, 0, HV_DISPATCH_VP_FLAG_CLEAR_INTERCEPT_SUSPEND,
+					       0, 0, &out), 0);
 		KUNIT_EXPECT_EQ(test, out.dispatch_event, HV_VP_DISPATCH_EVENT_INTERCEPT);
 		return;
 	}
-	memcpy(in.a, clear, sizeof(clear));
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(CTL(HVCALL_SET_VP_REGISTERS, 2), &in,
-						 sizeof(in), NULL, 0)), 0);
-	while (!reg(test, id, HV_REGISTER_INTERCEPT_SUSPEND)) {
-		KUNIT_ASSERT_TRUE_MSG(test, time_before(jiffies, end), "the VP did not stop");
-		usleep_range(1000, 2000);
-	}
+	resume_vp(test, id);
+	KUNIT_ASSERT_TRUE_MSG(test, wait_vp_reg(test, id, 0, HV_REGISTER_INTERCEPT_SUSPEND, 1),
+			      "the VP did not stop");
 }
 
 static void port_test_guest_doorbell(struct kunit *test)
 {
-	struct {
-		struct hv_input_map_gpa_pages h;
-		u64 pfn;
-	} map = { .h = { .target_gpa_base = RESET_GFN,
-			 .map_flags = HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE |
-				      HV_MAP_GPA_KERNEL_EXECUTABLE |
-				      HV_MAP_GPA_USER_EXECUTABLE } };
-	struct hv_input_get_system_property sp = {
-		.property_id = HV_SYSTEM_PROPERTY_SCHEDULER_TYPE,
-	};
-	union hv_output_get_system_property sched = {};
 	struct hv_x64_memory_intercept_message *mem;
 	u64 id = pt_with_vp(test, MAP_COST + 3 * CONN_COST);
 	int cpu = ring_cpu();
 	struct hv_synic_event_ring *ring = ring_get(test, cpu, RING_SINT);
 	struct hv_message *msg;
 	struct page *guest;
+	u32 sched;
 	bool root;
 
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(HVCALL_GET_SYSTEM_PROPERTY, &sp, sizeof(sp),
-						 &sched, sizeof(sched))), 0);
-	root = sched.scheduler_type == HV_SCHEDULER_TYPE_ROOT;
-	guest = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	KUNIT_ASSERT_NOT_NULL(test, guest);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, free_guest_page, guest));
+	KUNIT_ASSERT_EQ(test, get_scheduler_type(&sched), 0);
+	root = sched == HV_SCHEDULER_TYPE_ROOT;
+	guest = guest_page(test);
 	memcpy(page_address(guest) + CODE_OFF, doorbell_code, sizeof(doorbell_code));
-	map.h.target_partition_id = id;
-	map.pfn = page_to_pfn(guest);
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(CTL(HVCALL_MAP_GPA_PAGES, 1), &map,
-						 sizeof(map), NULL, 0)), 0);
+	map_guest_page(test, id, RESET_GFN, guest);
 	msg = map_state_page(test, id, HV_VP_STATE_PAGE_INTERCEPT_MESSAGE);
 	mem = (void *)msg->u.payload;
 
@@ -1176,19 +1038,6 @@ static void guest_synic_on(struct kunit *test, u64 id, unsigned int sint)
 	KUNIT_ASSERT_EQ(test, hvsim_vp_set_reg(id, 0, HV_REGISTER_SINT0 + sint, &v), 0);
 }
 
-/* A VP state page (SIM or SIEF) through GET_VP_STATE. */
-static void vp_page(struct kunit *test, u64 id, u32 type, struct page *page)
-{
-	struct {
-		struct hv_input_get_vp_state h;
-		u64 pfn;
-	} in = { .h = { .partition_id = id, .state_data.type = type },
-		 .pfn = page_to_pfn(page) };
-
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(HVCALL_GET_VP_STATE | CTL_VARHEAD(1), &in,
-						 sizeof(in), NULL, 0)), 0);
-}
-
 static u16 signal_event(u64 id, u32 vp, u8 vtl, u8 sint, u16 flag, u8 *newly)
 {
 	struct hv_input_signal_event_direct in = {
@@ -1248,7 +1097,7 @@ static void port_test_signal_event_direct(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st0.accepted + st0.dropped, st1.accepted + st1.dropped);
 	KUNIT_EXPECT_EQ(test, signal_event(id, 0, 0, 3, SIEF_FLAGS - 1, &newly), 0);
 	KUNIT_EXPECT_EQ(test, newly, 1);
-	vp_page(test, id, HV_GET_SET_VP_STATE_SIEF_PAGE, page);
+	vp_state_page(test, id, 0, false, HV_GET_SET_VP_STATE_SIEF_PAGE, page);
 	KUNIT_EXPECT_EQ(test, f->sintevent_flags[3].flags[0], (unsigned long)BIT(5));
 	KUNIT_EXPECT_TRUE(test, test_bit(SIEF_FLAGS - 1, f->sintevent_flags[3].flags));
 	KUNIT_EXPECT_EQ(test, f->sintevent_flags[2].flags[0], 0UL);
@@ -1351,13 +1200,13 @@ static void port_test_post_message_direct(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, post_message(in), 0);
 	KUNIT_ASSERT_EQ(test, hvsim_vp_irq_stats(id, 0, &st1), 0);
 	KUNIT_EXPECT_EQ(test, st1.accepted + st1.dropped, st0.accepted + st0.dropped + 1);
-	vp_page(test, id, HV_GET_SET_VP_STATE_SIM_PAGE, page);
+	vp_state_page(test, id, 0, false, HV_GET_SET_VP_STATE_SIM_PAGE, page);
 	KUNIT_EXPECT_EQ(test, memcmp(slot, &in->message, sizeof(*slot)), 0);
 	KUNIT_EXPECT_EQ(test, simp->sint_message[3].header.message_type, HVMSG_NONE);
 	/* The slot is taken: INSUFFICIENT_BUFFERS, and the guest is asked for an EOM. */
 	in->message.u.payload[1] = 43;
 	KUNIT_EXPECT_EQ(test, post_message(in), HV_STATUS_INSUFFICIENT_BUFFERS);
-	vp_page(test, id, HV_GET_SET_VP_STATE_SIM_PAGE, page);
+	vp_state_page(test, id, 0, false, HV_GET_SET_VP_STATE_SIM_PAGE, page);
 	KUNIT_EXPECT_EQ(test, slot->u.payload[1], 42ULL);
 	KUNIT_EXPECT_EQ(test, slot->header.message_flags.asu8, HV_MESSAGE_FLAG_MSG_PENDING);
 	/* Another SINT has its own slot. */

@@ -24,8 +24,7 @@
 #include "../hvsim/hvsim_test.h"
 #include "hvsim_kunit_raw.h"
 
-/* Pool pages one VP costs, and a 4 KiB mapping (directory + table). */
-#define VP_COST			8
+/* Pool pages of a 4 KiB mapping (directory + table). */
 #define MAP_COST		2
 
 #define RESET_GFN		0xfffffULL
@@ -58,8 +57,6 @@ static const u8 count_code[] = {
 
 #define IP_COUNT		0xf000
 
-/* How long the hvsim-sched thread may take to stop a VP. */
-#define WAIT_MS			5000
 /* How long to watch a VP that must not run. */
 #define QUIET_MS		50
 
@@ -73,61 +70,6 @@ struct run_ctx {
 };
 
 /* ------------------------------------------------------------ calls ---- */
-
-static u32 scheduler_type(void)
-{
-	struct hv_input_get_system_property in = {
-		.property_id = HV_SYSTEM_PROPERTY_SCHEDULER_TYPE,
-	};
-	union hv_output_get_system_property out = {};
-
-	if (hv_result(raw_call(HVCALL_GET_SYSTEM_PROPERTY, &in, sizeof(in), &out,
-			       sizeof(out))))
-		return 0;
-	return out.scheduler_type;
-}
-
-static u64 set_regs(u64 id, const struct hv_register_assoc *a, unsigned int n)
-{
-	struct {
-		struct hv_input_set_vp_registers h;
-		struct hv_register_assoc a[4];
-	} in = { .h = { .partition_id = id } };
-
-	memcpy(in.a, a, n * sizeof(*a));
-	return raw_call(CTL(HVCALL_SET_VP_REGISTERS, n), &in,
-			sizeof(in.h) + n * sizeof(*a), NULL, 0);
-}
-
-static u16 set_reg(u64 id, u32 name, u64 v)
-{
-	struct hv_register_assoc a = { .name = name, .value.reg64 = v };
-
-	return hv_result(set_regs(id, &a, 1));
-}
-
-/* VP 0's register through the test hook (the model's lock is taken). */
-static u64 reg(struct kunit *test, u64 id, u32 name)
-{
-	union hv_register_value v = {};
-
-	KUNIT_EXPECT_EQ_MSG(test, hvsim_vp_get_reg(id, 0, name, &v), 0,
-			    "register %#x", name);
-	return v.reg64;
-}
-
-static u16 dispatch(u64 id, u32 vp, u32 flags, u64 time_slice, u64 spec_ctrl,
-		    struct hv_output_dispatch_vp *out)
-{
-	struct hv_input_dispatch_vp in = {
-		.partition_id = id, .vp_index = vp, .flags = flags,
-		.time_slice = time_slice, .spec_ctrl = spec_ctrl,
-	};
-
-	memset(out, 0xee, sizeof(*out));
-	return hv_result(raw_call(HVCALL_DISPATCH_VP, &in, sizeof(in), out,
-				  sizeof(*out)));
-}
 
 /* DISPATCH_VP of VP 0 that must succeed with @state and @event. */
 static void expect_dispatch(struct kunit *test, struct run_ctx *c, u32 flags,
@@ -143,93 +85,6 @@ static void expect_dispatch(struct kunit *test, struct run_ctx *c, u32 flags,
 
 /* ------------------------------------------------------------ setup ---- */
 
-static void pt_destroy(void *data)
-{
-	struct kunit *test = kunit_get_current_test();
-	u64 id = (uintptr_t)data;
-
-	hv_do_fast_hypercall8(HVCALL_FINALIZE_PARTITION, id);
-	KUNIT_EXPECT_EQ(test, hvsim_vp_count(id), 0U);
-	raw_withdraw_all(test, id);
-	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
-							      id)), 0);
-}
-
-static u64 pt_create(struct kunit *test)
-{
-	struct hv_input_create_partition in = {
-		.flags = HV_PARTITION_CREATION_FLAG_EXO_PARTITION,
-		.compatibility_version = HV_PARTITION_COMPATIBILITY_VERSION_21H2,
-	};
-	u64 status, id = 0;
-	int tries;
-
-	for (tries = 0; tries < 4; tries++) {
-		status = raw_call(HVCALL_CREATE_PARTITION, &in, sizeof(in), &id, 8);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 16), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, pt_destroy,
-							   (void *)(uintptr_t)id));
-	return id;
-}
-
-static void pt_init(struct kunit *test, u64 id, unsigned int spare)
-{
-	u64 status;
-
-	for (;;) {
-		status = hv_do_fast_hypercall8(HVCALL_INITIALIZE_PARTITION, id);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(id, 8), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	KUNIT_ASSERT_EQ(test, raw_deposit(id, spare), 0);
-}
-
-static u16 create_vp(u64 id, u32 index)
-{
-	struct hv_create_vp in = { .partition_id = id, .vp_index = index };
-
-	return hv_result(raw_call(HVCALL_CREATE_VP, &in, sizeof(in), NULL, 0));
-}
-
-static void *map_state_page(struct kunit *test, u64 id, u16 type)
-{
-	struct hv_input_map_vp_state_page in = {
-		.partition_id = id, .type = type,
-	};
-	u64 pfn = 0;
-
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(HVCALL_MAP_VP_STATE_PAGE, &in,
-						 sizeof(in), &pfn, 8)), 0);
-	KUNIT_ASSERT_TRUE(test, pfn_valid(pfn));
-	return page_address(pfn_to_page(pfn));
-}
-
-static u64 *map_stats_page(struct kunit *test, u64 id)
-{
-	struct hv_input_map_stats_page in = { .type = HV_STATS_OBJECT_VP };
-	u64 status, pfn = 0;
-
-	in.identity.vp.partition_id = id;
-	in.identity.vp.stats_area_type = HV_STATS_AREA_SELF;
-	/* The root's pool pays (hvsim.rst, "Stats pages"). */
-	while (hv_result(status = raw_call(HVCALL_MAP_STATS_PAGE, &in, sizeof(in),
-					   &pfn, 8)) == HV_STATUS_INSUFFICIENT_MEMORY)
-		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 1), 0);
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	return page_address(pfn_to_page(pfn));
-}
-
-static void free_guest_page(void *page)
-{
-	__free_page(page);
-}
-
 /*
  * An initialized partition with VP 0 in its reset state (explicitly
  * suspended), the guest code mapped at the reset vector, and VP 0's
@@ -238,30 +93,14 @@ static void free_guest_page(void *page)
  */
 static void ctx_setup(struct kunit *test, struct run_ctx *c, bool stats)
 {
-	struct {
-		struct hv_input_map_gpa_pages h;
-		u64 pfn;
-	} map = { .h = { .target_gpa_base = RESET_GFN,
-			 .map_flags = HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE |
-				      HV_MAP_GPA_KERNEL_EXECUTABLE |
-				      HV_MAP_GPA_USER_EXECUTABLE } };
-
 	memset(c, 0, sizeof(*c));
 	c->root = scheduler_type() == HV_SCHEDULER_TYPE_ROOT;
-	c->guest = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	KUNIT_ASSERT_NOT_NULL(test, c->guest);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, free_guest_page,
-							   c->guest));
+	c->guest = guest_page(test);
 	memcpy(page_address(c->guest), count_code, sizeof(count_code));
 	memcpy(page_address(c->guest) + CODE_OFF, guest_code, sizeof(guest_code));
 
-	c->id = pt_create(test);
-	pt_init(test, c->id, VP_COST + MAP_COST);
-	KUNIT_ASSERT_EQ(test, create_vp(c->id, 0), 0);
-	map.h.target_partition_id = c->id;
-	map.pfn = page_to_pfn(c->guest);
-	KUNIT_ASSERT_EQ(test, hv_result(raw_call(CTL(HVCALL_MAP_GPA_PAGES, 1), &map,
-						 sizeof(map), NULL, 0)), 0);
+	c->id = pt_with_vp(test, MAP_COST);
+	map_guest_page(test, c->id, RESET_GFN, c->guest);
 	c->regs = map_state_page(test, c->id, HV_VP_STATE_PAGE_REGISTERS);
 	c->msg = map_state_page(test, c->id, HV_VP_STATE_PAGE_INTERCEPT_MESSAGE);
 	if (stats)
@@ -274,47 +113,6 @@ static void *payload(struct run_ctx *c)
 }
 
 /* ------------------------------------------------------------- runs ---- */
-
-/* Hypervisor scheduler: wait until hvsim-sched stopped VP 0 with a message. */
-static bool wait_intercept(struct kunit *test, struct run_ctx *c)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(WAIT_MS);
-
-	do {
-		if (reg(test, c->id, HV_REGISTER_INTERCEPT_SUSPEND))
-			return true;
-		usleep_range(1000, 2000);
-	} while (time_before(jiffies, end));
-	return false;
-}
-
-/* Hypervisor scheduler: wait until VP 0's RIP reads @rip. */
-static bool wait_rip(struct kunit *test, struct run_ctx *c, u64 rip)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(WAIT_MS);
-
-	do {
-		if (reg(test, c->id, HV_X64_REGISTER_RIP) == rip)
-			return true;
-		usleep_range(1000, 2000);
-	} while (time_before(jiffies, end));
-	return false;
-}
-
-/*
- * Release VP 0 from both suspend registers, in the order the driver uses
- * (INTERCEPT_SUSPEND first, so that an intercept of the now running VP is
- * not wiped by the second element).
- */
-static void resume(struct kunit *test, struct run_ctx *c)
-{
-	static const struct hv_register_assoc clear[] = {
-		{ .name = HV_REGISTER_INTERCEPT_SUSPEND },
-		{ .name = HV_REGISTER_EXPLICIT_SUSPEND },
-	};
-
-	KUNIT_ASSERT_EQ(test, hv_result(set_regs(c->id, clear, ARRAY_SIZE(clear))), 0);
-}
 
 /*
  * Run VP 0 until it stops with a message in its intercept page: under the
@@ -331,8 +129,9 @@ static void run_to_stop(struct kunit *test, struct run_ctx *c, const char *what)
 				HV_VP_DISPATCH_STATE_READY,
 				HV_VP_DISPATCH_EVENT_INTERCEPT, what);
 	} else {
-		resume(test, c);
-		KUNIT_ASSERT_TRUE_MSG(test, wait_intercept(test, c),
+		resume_vp(test, c->id);
+		KUNIT_ASSERT_TRUE_MSG(test, wait_vp_reg(test, c->id, 0,
+							HV_REGISTER_INTERCEPT_SUSPEND, 1),
 				      "%s: the VP did not stop", what);
 	}
 	KUNIT_EXPECT_EQ_MSG(test, reg(test, c->id, HV_REGISTER_INTERCEPT_SUSPEND), 1ULL,
@@ -567,7 +366,7 @@ static void run_test_io_in_and_slice(struct kunit *test)
 		expect_dispatch(test, &c, 0, 0, HV_VP_DISPATCH_STATE_READY,
 				HV_VP_DISPATCH_EVENT_INVALID, "default time slice");
 	} else {
-		resume(test, &c);
+		resume_vp(test, c.id);
 		msleep(QUIET_MS);
 		KUNIT_ASSERT_EQ(test, set_reg(c.id, HV_REGISTER_EXPLICIT_SUSPEND, 1), 0);
 	}
@@ -674,8 +473,9 @@ static void run_test_halt_blocked(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, c.stats[HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED],
 				1ULL);
 	} else {
-		resume(test, &c);
-		KUNIT_ASSERT_TRUE(test, wait_rip(test, &c, IP_AFTER_HLT));
+		resume_vp(test, c.id);
+		KUNIT_ASSERT_TRUE(test, wait_vp_reg(test, c.id, 0, HV_X64_REGISTER_RIP,
+						    IP_AFTER_HLT));
 		msleep(QUIET_MS);
 		/* The counter belongs to the root scheduler. */
 		KUNIT_EXPECT_EQ(test, c.stats[HV_VP_COUNTER_ROOT_DISPATCH_THREAD_BLOCKED],
@@ -733,21 +533,6 @@ static void run_test_invalid_dirty_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reg(test, c.id, HV_X64_REGISTER_RFLAGS), 0x46ULL);
 }
 
-static unsigned int saved_rep_slice;
-
-static int run_test_init(struct kunit *test)
-{
-	hvsim_clear_faults();
-	saved_rep_slice = hvsim_rep_slice;
-	hvsim_rep_slice = 0;
-	return 0;
-}
-
-static void run_test_exit(struct kunit *test)
-{
-	hvsim_rep_slice = saved_rep_slice;
-}
-
 static struct kunit_case hvsim_run_cases[] = {
 	KUNIT_CASE(run_test_dispatch_denied),
 	KUNIT_CASE(run_test_dispatch_checks),
@@ -763,8 +548,8 @@ static struct kunit_case hvsim_run_cases[] = {
 
 static struct kunit_suite hvsim_run_suite = {
 	.name = "hvsim_run",
-	.init = run_test_init,
-	.exit = run_test_exit,
+	.init = raw_suite_init,
+	.exit = raw_suite_exit,
 	.test_cases = hvsim_run_cases,
 };
 

@@ -17,23 +17,7 @@
 #include "../hvsim/hvsim_test.h"
 #include "hvsim_kunit_raw.h"
 
-/* Pool pages one VP costs (hvsim.rst, "VPs"). */
-#define VP_COST			8
-
-
 /* ------------------------------------------------------- partitions ---- */
-
-static void pt_destroy(void *data)
-{
-	struct kunit *test = kunit_get_current_test();
-	u64 id = (uintptr_t)data;
-
-	hv_do_fast_hypercall8(HVCALL_FINALIZE_PARTITION, id);
-	KUNIT_EXPECT_EQ(test, hvsim_vp_count(id), 0U);
-	raw_withdraw_all(test, id);
-	KUNIT_EXPECT_EQ(test, hv_result(hv_do_fast_hypercall8(HVCALL_DELETE_PARTITION,
-							      id)), 0);
-}
 
 static u64 pt_create_banks(struct kunit *test, u64 dis0, u64 flags)
 {
@@ -42,78 +26,17 @@ static u64 pt_create_banks(struct kunit *test, u64 dis0, u64 flags)
 		.compatibility_version = HV_PARTITION_COMPATIBILITY_VERSION_21H2,
 		.disabled_processor_features.as_uint64 = { dis0, 0 },
 	};
-	u64 status, id = 0;
-	int tries;
 
-	for (tries = 0; tries < 4; tries++) {
-		status = raw_call(HVCALL_CREATE_PARTITION, &in, sizeof(in), &id, 8);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(HV_PARTITION_ID_SELF, 16), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, pt_destroy,
-							   (void *)(uintptr_t)id));
-	return id;
-}
-
-/* Initialize, leaving exactly @spare free pages in the pool. */
-static void pt_init(struct kunit *test, u64 id, unsigned int spare)
-{
-	u64 status;
-
-	for (;;) {
-		status = hv_do_fast_hypercall8(HVCALL_INITIALIZE_PARTITION, id);
-		if (hv_result(status) != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		KUNIT_ASSERT_EQ(test, raw_deposit(id, 8), 0);
-	}
-	KUNIT_ASSERT_EQ(test, hv_result(status), 0);
-	if (spare)
-		KUNIT_ASSERT_EQ(test, raw_deposit(id, spare), 0);
-}
-
-static u16 create_vp(u64 id, u32 index)
-{
-	struct hv_create_vp in = { .partition_id = id, .vp_index = index };
-
-	return hv_result(raw_call(HVCALL_CREATE_VP, &in, sizeof(in), NULL, 0));
-}
-
-/* An initialized partition with VP 0 and @spare more free pool pages. */
-static u64 pt_with_vp(struct kunit *test, unsigned int spare)
-{
-	u64 id = pt_create_banks(test, 0, 0);
-
-	pt_init(test, id, VP_COST + spare);
-	KUNIT_ASSERT_EQ(test, create_vp(id, 0), 0);
-	return id;
+	return pt_create_in(test, &in);
 }
 
 /* ------------------------------------------------------- registers ---- */
-
-static u64 set_regs(u64 id, u32 vp, const struct hv_register_assoc *a, unsigned int n)
-{
-	struct {
-		struct hv_input_set_vp_registers h;
-		struct hv_register_assoc a[8];
-	} in = { .h = { .partition_id = id, .vp_index = vp } };
-
-	memcpy(in.a, a, n * sizeof(*a));
-	return raw_call(CTL(HVCALL_SET_VP_REGISTERS, n), &in,
-			sizeof(in.h) + n * sizeof(*a), NULL, 0);
-}
 
 static u16 set_reg128(u64 id, u32 name, union hv_register_value v)
 {
 	struct hv_register_assoc a = { .name = name, .value = v };
 
-	return hv_result(set_regs(id, 0, &a, 1));
-}
-
-static u16 set_reg(u64 id, u32 name, u64 v)
-{
-	return set_reg128(id, name, (union hv_register_value){ .reg64 = v });
+	return hv_result(set_regs_raw(id, 0, &a, 1));
 }
 
 static u16 get_reg(u64 id, u32 name, union hv_register_value *v)
@@ -487,13 +410,13 @@ static void vp_test_special_registers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, set_reg(id, HV_X64_REGISTER_PMC(8), 0),
 			HV_STATUS_INVALID_PARAMETER);
 	/* In order, stopping at the first failure: reps completed = its index. */
-	status = set_regs(id, 0, a, 4);
+	status = set_regs_raw(id, 0, a, 4);
 	KUNIT_EXPECT_EQ(test, hv_result(status), HV_STATUS_INVALID_PARAMETER);
 	KUNIT_EXPECT_EQ(test, hv_repcomp(status), 2);
 	KUNIT_EXPECT_EQ(test, get64(test, id, HV_X64_REGISTER_RBX), 2ULL);
 	KUNIT_EXPECT_EQ(test, get64(test, id, HV_X64_REGISTER_RCX), 0ULL);
 	a[0].reserved1 = 1;
-	KUNIT_EXPECT_EQ(test, hv_result(set_regs(id, 0, a, 1)), HV_STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, hv_result(set_regs_raw(id, 0, a, 1)), HV_STATUS_INVALID_PARAMETER);
 	/* Suspend order as the driver uses it; GUEST_OS_ID is partition-wide. */
 	KUNIT_EXPECT_EQ(test, set_reg(id, HV_REGISTER_EXPLICIT_SUSPEND, 0), 0);
 	KUNIT_EXPECT_EQ(test, set_reg(id, HV_REGISTER_GUEST_OS_ID, 0x8100ULL), 0);
@@ -543,15 +466,6 @@ static void vp_test_header_checks(struct kunit *test)
 
 /* ---------------------------------------------------- register page ---- */
 
-static u16 map_state_page(u64 id, u32 vp, u16 type, u8 flags, u64 *pfn)
-{
-	struct hv_input_map_vp_state_page in = {
-		.partition_id = id, .vp_index = vp, .type = type, .flags = flags,
-	};
-
-	return hv_result(raw_call(HVCALL_MAP_VP_STATE_PAGE, &in, sizeof(in), pfn, 8));
-}
-
 static u16 unmap_state_page(u64 id, u32 vp, u16 type)
 {
 	struct hv_input_unmap_vp_state_page in = {
@@ -567,18 +481,18 @@ static void vp_test_register_page(struct kunit *test)
 	struct hv_vp_register_page *p;
 	union hv_register_value v = {};
 
-	KUNIT_EXPECT_EQ(test, map_state_page(id, 0, HV_VP_STATE_PAGE_GHCB, 0, &pfn),
+	KUNIT_EXPECT_EQ(test, map_state_page_raw(id, 0, HV_VP_STATE_PAGE_GHCB, 0, &pfn),
 			HV_STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, map_state_page(id, 0, HV_VP_STATE_PAGE_REGISTERS,
-					     HV_MAP_VP_STATE_PAGE_MAP_LOCATION_PROVIDED, &pfn),
+	KUNIT_EXPECT_EQ(test, map_state_page_raw(id, 0, HV_VP_STATE_PAGE_REGISTERS,
+						 HV_MAP_VP_STATE_PAGE_MAP_LOCATION_PROVIDED, &pfn),
 			HV_STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, map_state_page(id, 1, HV_VP_STATE_PAGE_REGISTERS, 0, &pfn),
+	KUNIT_EXPECT_EQ(test, map_state_page_raw(id, 1, HV_VP_STATE_PAGE_REGISTERS, 0, &pfn),
 			HV_STATUS_INVALID_VP_INDEX);
 	KUNIT_EXPECT_EQ(test, unmap_state_page(id, 0, HV_VP_STATE_PAGE_REGISTERS),
 			HV_STATUS_INVALID_PARAMETER);
-	KUNIT_ASSERT_EQ(test, map_state_page(id, 0, HV_VP_STATE_PAGE_INTERCEPT_MESSAGE, 0,
-					     &pfn2), 0);
-	KUNIT_ASSERT_EQ(test, map_state_page(id, 0, HV_VP_STATE_PAGE_REGISTERS, 0, &pfn), 0);
+	KUNIT_ASSERT_EQ(test, map_state_page_raw(id, 0, HV_VP_STATE_PAGE_INTERCEPT_MESSAGE, 0,
+						 &pfn2), 0);
+	KUNIT_ASSERT_EQ(test, map_state_page_raw(id, 0, HV_VP_STATE_PAGE_REGISTERS, 0, &pfn), 0);
 	KUNIT_ASSERT_TRUE(test, pfn_valid(pfn));
 	KUNIT_EXPECT_NE(test, pfn, pfn2);
 	p = page_address(pfn_to_page(pfn));
@@ -659,24 +573,6 @@ static void vp_test_register_page(struct kunit *test)
 
 /* ------------------------------------------------------- VP state ---- */
 
-struct state_in {
-	struct hv_input_get_vp_state h;
-	u64 data[32];
-};
-
-static u16 vp_state(u64 id, bool set, u32 type, u64 states, const u64 *pfns,
-		    unsigned int n, void *out, size_t out_len)
-{
-	struct state_in in = {
-		.h = { .partition_id = id, .state_data = {
-			.type = type, .xsave.states = states } },
-	};
-
-	memcpy(in.data, pfns, n * 8);
-	return hv_result(raw_call((set ? HVCALL_SET_VP_STATE : HVCALL_GET_VP_STATE) |
-				  CTL_VARHEAD(n), &in, sizeof(in.h) + n * 8, out, out_len));
-}
-
 static void fill(u8 *p, size_t n, u8 seed)
 {
 	size_t i;
@@ -710,7 +606,7 @@ static void vp_test_state_blobs(struct kunit *test)
 		pfns[i] = page_to_pfn(pg);
 	}
 	/* Reset LAPIC. */
-	KUNIT_ASSERT_EQ(test, vp_state(id, false, types[0], 0, pfns, 1, NULL, 0), 0);
+	KUNIT_ASSERT_EQ(test, vp_state_raw(id, 0, false, types[0], 0, pfns, 1, NULL, 0), 0);
 	l = page_address(pfn_to_page(pfns[0]));
 	KUNIT_EXPECT_EQ(test, l->apic_id, 0U);
 	KUNIT_EXPECT_EQ(test, l->apic_version, 0x50014U);
@@ -731,22 +627,23 @@ static void vp_test_state_blobs(struct kunit *test)
 			memcpy(page_address(pfn_to_page(pfns[i])), pat + i * PAGE_SIZE,
 			       PAGE_SIZE);
 		/* Wrong PFN counts. */
-		KUNIT_EXPECT_EQ(test, vp_state(id, true, types[k], k == 1 ? states : 0,
-					       pfns, pages + 1, NULL, 0),
+		KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, true, types[k], k == 1 ? states : 0,
+						   pfns, pages + 1, NULL, 0),
 				HV_STATUS_INVALID_PARAMETER);
-		KUNIT_EXPECT_EQ(test, vp_state(id, true, types[k], k == 1 ? states : 0,
-					       pfns, pages - 1, NULL, 0),
+		KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, true, types[k], k == 1 ? states : 0,
+						   pfns, pages - 1, NULL, 0),
 				HV_STATUS_INVALID_PARAMETER);
 		/* Without the PFN flag. */
-		KUNIT_EXPECT_EQ(test, vp_state(id, true, types[k] & ~HV_GET_SET_VP_STATE_TYPE_PFN,
-					       k == 1 ? states : 0, pfns, pages, NULL, 0),
+		KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, true,
+						   types[k] & ~HV_GET_SET_VP_STATE_TYPE_PFN,
+						   k == 1 ? states : 0, pfns, pages, NULL, 0),
 				HV_STATUS_INVALID_PARAMETER);
-		KUNIT_ASSERT_EQ(test, vp_state(id, true, types[k], k == 1 ? states : 0,
-					       pfns, pages, NULL, 0), 0);
+		KUNIT_ASSERT_EQ(test, vp_state_raw(id, 0, true, types[k], k == 1 ? states : 0,
+						   pfns, pages, NULL, 0), 0);
 		for (i = 0; i < pages; i++)
 			memset(page_address(pfn_to_page(pfns[i])), 0xee, PAGE_SIZE);
-		KUNIT_ASSERT_EQ(test, vp_state(id, false, types[k], k == 1 ? states : 0,
-					       pfns, pages, NULL, 0), 0);
+		KUNIT_ASSERT_EQ(test, vp_state_raw(id, 0, false, types[k], k == 1 ? states : 0,
+						   pfns, pages, NULL, 0), 0);
 		for (i = 0; i < pages; i++)
 			memcpy(buf + i * PAGE_SIZE, page_address(pfn_to_page(pfns[i])),
 			       PAGE_SIZE);
@@ -758,18 +655,18 @@ static void vp_test_state_blobs(struct kunit *test)
 	fill(pat, 4 * PAGE_SIZE, 0x22);
 	KUNIT_EXPECT_EQ(test, memcmp(&v, pat + 160 + 3 * 16, 16), 0);
 	/* XSAVE: states must have x87|SSE, only known components, flags zero. */
-	KUNIT_EXPECT_EQ(test, vp_state(id, false, types[1], 1, pfns,
-				       DIV_ROUND_UP(size, PAGE_SIZE), NULL, 0),
+	KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, false, types[1], 1, pfns,
+					   DIV_ROUND_UP(size, PAGE_SIZE), NULL, 0),
 			HV_STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, vp_state(id, false, types[1], states | BIT_ULL(40), pfns,
-				       DIV_ROUND_UP(size, PAGE_SIZE), NULL, 0),
+	KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, false, types[1], states | BIT_ULL(40), pfns,
+					   DIV_ROUND_UP(size, PAGE_SIZE), NULL, 0),
 			HV_STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, vp_state(id, false, types[0], 3, pfns, 1, NULL, 0),
+	KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, false, types[0], 3, pfns, 1, NULL, 0),
 			HV_STATUS_INVALID_PARAMETER);
 	/* A compacted image is refused. */
 	*(u64 *)((u8 *)page_address(pfn_to_page(pfns[0])) + 520) = BIT_ULL(63) | 3;
-	KUNIT_EXPECT_EQ(test, vp_state(id, true, types[1], states, pfns,
-				       DIV_ROUND_UP(size, PAGE_SIZE), NULL, 0),
+	KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, true, types[1], states, pfns,
+					   DIV_ROUND_UP(size, PAGE_SIZE), NULL, 0),
 			HV_STATUS_INVALID_PARAMETER);
 	/* Synthetic timers: inline both ways. */
 	memset(&t, 0, sizeof(t));
@@ -780,24 +677,24 @@ static void vp_test_state_blobs(struct kunit *test)
 		t.timers[i].adjustment = 7 + i;
 		t.timers[i].undelivered_expiration_time = 0x123456789ULL * i;
 	}
-	KUNIT_EXPECT_EQ(test, vp_state(id, true, HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS, 0,
-				       (const u64 *)&t, 24, NULL, 0),
+	KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, true, HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS, 0,
+					   (const u64 *)&t, 24, NULL, 0),
 			HV_STATUS_INVALID_PARAMETER);
-	KUNIT_ASSERT_EQ(test, vp_state(id, true, HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS, 0,
-				       (const u64 *)&t, 25, NULL, 0), 0);
-	KUNIT_ASSERT_EQ(test, vp_state(id, false, HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS, 0,
-				       NULL, 0, &t2, sizeof(t2)), 0);
+	KUNIT_ASSERT_EQ(test, vp_state_raw(id, 0, true, HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS, 0,
+					   (const u64 *)&t, 25, NULL, 0), 0);
+	KUNIT_ASSERT_EQ(test, vp_state_raw(id, 0, false, HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS, 0,
+					   NULL, 0, &t2, sizeof(t2)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(&t, &t2, sizeof(t)), 0);
 	KUNIT_EXPECT_EQ(test, get64(test, id, HV_REGISTER_STIMER1_COUNT), 2000ULL);
 	KUNIT_EXPECT_EQ(test, get64(test, id, HV_REGISTER_STIMER3_CONFIG), 0x30431ULL);
 	t.reserved[2] = 1;
-	KUNIT_EXPECT_EQ(test, vp_state(id, true, HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS, 0,
-				       (const u64 *)&t, 25, NULL, 0),
+	KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, true, HV_GET_SET_VP_STATE_SYNTHETIC_TIMERS, 0,
+					   (const u64 *)&t, 25, NULL, 0),
 			HV_STATUS_INVALID_PARAMETER);
 	/* The timers with the PFN flag are not a type. */
-	KUNIT_EXPECT_EQ(test, vp_state(id, false, HV_GET_SET_VP_STATE_TYPE_PFN | 4, 0,
-				       pfns, 1, NULL, 0), HV_STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, vp_state(id, false, 5, 0, NULL, 0, NULL, 0),
+	KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, false, HV_GET_SET_VP_STATE_TYPE_PFN | 4, 0,
+					   pfns, 1, NULL, 0), HV_STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, vp_state_raw(id, 0, false, 5, 0, NULL, 0, NULL, 0),
 			HV_STATUS_INVALID_PARAMETER);
 	for (i = 0; i < 4; i++)
 		__free_page(pfn_to_page(pfns[i]));
@@ -1110,21 +1007,6 @@ static void vp_test_stats(struct kunit *test)
 	/* The VP PARENT page goes with the VP at FINALIZE. */
 }
 
-static unsigned int saved_rep_slice;
-
-static int vp_test_init(struct kunit *test)
-{
-	hvsim_clear_faults();
-	saved_rep_slice = hvsim_rep_slice;
-	hvsim_rep_slice = 0;
-	return 0;
-}
-
-static void vp_test_exit(struct kunit *test)
-{
-	hvsim_rep_slice = saved_rep_slice;
-}
-
 static struct kunit_case hvsim_vp_cases[] = {
 	KUNIT_CASE(vp_test_create_delete),
 	KUNIT_CASE(vp_test_reset_state),
@@ -1141,8 +1023,8 @@ static struct kunit_case hvsim_vp_cases[] = {
 
 static struct kunit_suite hvsim_vp_suite = {
 	.name = "hvsim_vp",
-	.init = vp_test_init,
-	.exit = vp_test_exit,
+	.init = raw_suite_init,
+	.exit = raw_suite_exit,
 	.test_cases = hvsim_vp_cases,
 };
 
